@@ -1,0 +1,102 @@
+// Chapter 1 — notation (report §3): a rank-4 tensor, its index order (r, c, h, w) and memory
+// layout, an element-wise f(X) and ∂f(X)/∂X (Eqs. (1)–(4)), the Hadamard product (Eq. (5)) and
+// vec(). Prints every example and saves the same text as ch01_tensor_tour.txt.
+#include <iostream>
+#include <sstream>
+
+#include <boost/format.hpp>
+
+#include "nn/activations.hpp"
+#include "nn/cli.hpp"
+#include "nn/plot.hpp"
+#include "nn/table.hpp"
+#include "nn/tensor.hpp"
+
+namespace {
+
+int tour(const nn::ChapterArgs& args) {
+  std::ostringstream out;
+
+  //! [layout]
+  // A batch of R = 2 images ("hop"), C = 2 channels, H = 2 rows, W = 3 columns (§3).
+  nn::Tensor<double> X(nn::Shape{2, 2, 2, 3});
+  for (std::size_t i = 0; i < X.size(); ++i) X[i] = double(i);  // X[i] is element i of vec(X)
+  // (r, c, h, w) lies at offset ((r·C + c)·H + h)·W + w: w runs fastest, r slowest.
+  const double x = X(1, 0, 1, 2);  // r = 1, c = 0, h = 1, w = 2  →  ((1·2 + 0)·2 + 1)·3 + 2 = 17
+  //! [layout]
+  out << "§3 — X ∈ R^{R×C×H×W} with shape " << X.shape().str() << ", filled with its own offsets:\n"
+      << nn::to_string(X, 0) << "\nX(1, 0, 1, 2) = " << x << "  (offset ((1·2 + 0)·2 + 1)·3 + 2 = 17)\n\n";
+
+  nn::Table index_table({{"r", "%d"}, {"c", "%d"}, {"h", "%d"}, {"w", "%d"}, {"offset", "%d"}, {"X(r,c,h,w)", "%g"}});
+  for (std::size_t r = 0; r < 2; ++r)
+    for (std::size_t c = 0; c < 2; ++c)
+      for (std::size_t h = 0; h < 2; ++h) {
+        const std::size_t w = (r + c + h) % 3;
+        index_table.row(r, c, h, w, ((r * 2 + c) * 2 + h) * 3 + w, X(r, c, h, w));
+      }
+  out << "Index order: the offset of (r, c, h, w) is ((r·C + c)·H + h)·W + w\n" << index_table.str() << "\n";
+
+  //! [elementwise]
+  // Eqs. (1) and (3): f applied to every element; Eqs. (2) and (4): f′ at every element.
+  nn::Tensor<double> M(nn::Shape{2, 3}, {-2.0, -0.5, 0.0, 0.5, 1.0, 3.0});
+  const auto fM = nn::activate(nn::Activation::sigmoid, M);         // [σ(M)]_{i,j} = σ(M_{i,j})
+  const auto dfM = nn::activate_prime(nn::Activation::sigmoid, M);  // [∂σ(M)/∂M]_{i,j} = σ′(M_{i,j})
+  //! [elementwise]
+  out << "Eq. (1): M =\n" << nn::to_string(M, 2) << "σ(M) =\n" << nn::to_string(fM, 4)
+      << "Eq. (2): ∂σ(M)/∂M = σ(M) ⊙ (1 − σ(M)) =\n" << nn::to_string(dfM, 4)
+      << "(the same shape as M: the Jacobian of an element-wise f is diagonal, and Eq. (2) is its diagonal)\n\n";
+
+  //! [hadamard]
+  // Eq. (5): C = A ⊙ B multiplies equal-shaped tensors element by element.
+  nn::Tensor<double> A(nn::Shape{2, 3}, {1, 2, 3, 4, 5, 6});
+  nn::Tensor<double> B(nn::Shape{2, 3}, {10, 0, -1, 0.5, 2, 1});
+  const auto C = nn::hadamard(A, B);
+  //! [hadamard]
+  out << "Eq. (5): A =\n" << nn::to_string(A, 1) << "B =\n" << nn::to_string(B, 1) << "A ⊙ B =\n" << nn::to_string(C, 1);
+  try {
+    nn::hadamard(A, nn::transpose(B));
+  } catch (const nn::shape_error& e) {
+    out << "A ⊙ Bᵀ is not defined — the library says: " << e.what() << "\n\n";
+  }
+
+  //! [vec]
+  // vec(): all elements as one row vector, in the same row-major order as the offsets above.
+  const auto v = nn::vec(A);
+  //! [vec]
+  out << "vec(A) = " << nn::to_string(v, 1) << "(row-major: vec(A)_k = A_{i,j} with k = i·W + j)\n";
+
+  std::cout << out.str();
+  const auto path = args.out / "ch01_tensor_tour.txt";
+  nn::write_file_atomically(path, out.str());
+  nn::report_written(path);
+
+  // Figure: the offset of every element of a (2, 2, 3, 4) tensor, one panel per (r, c) slice.
+  nn::Figure fig(args.out, "ch01_tensor_layout", 900, 620);
+  fig.command("set multiplot layout 2,2 title 'Row-major layout of X ∈ R^{2×2×3×4}: offset = ((r·C + c)·H + h)·W + w'");
+  fig.set("yrange [] reverse").set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'");
+  fig.set("cbrange [0:47]").set("palette defined (0 '#f7fbff', 1 '#08306b')").command("unset colorbox");
+  for (std::size_t r = 0; r < 2; ++r)
+    for (std::size_t c = 0; c < 2; ++c) {
+      std::vector<std::vector<double>> cols(3);
+      for (std::size_t h = 0; h < 3; ++h)
+        for (std::size_t w = 0; w < 4; ++w) {
+          cols[0].push_back(double(w));
+          cols[1].push_back(double(h));
+          cols[2].push_back(double(((r * 2 + c) * 3 + h) * 4 + w));
+        }
+      const int b = fig.block(cols);
+      fig.set((boost::format("title 'r = %d, c = %d'") % r % c).str());
+      fig.plot(fig.data(b) + " using 1:2:3 with image notitle");
+      fig.plot(fig.data(b) + " using 1:2:(sprintf('%d', $3)) with labels tc rgb '#d62728' font ',12' notitle");
+      fig.next_panel();
+    }
+  fig.command("unset multiplot");
+  nn::report_written(fig.render());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return nn::run_chapter(argc, argv, "§3: tensor layout, index order, f(X), ∂f/∂X, Hadamard, vec()", tour);
+}

@@ -1,0 +1,24 @@
+/// @file ch02_activations.hpp
+/// @brief Exercises of §4.1 (activations and finite differences): declarations.
+///
+/// Complete the bodies in `exercises/stubs/NAME.cpp`, then run `bash scripts/exercises.sh`.
+#pragma once
+
+#include <functional>
+
+namespace ex {
+
+/// @brief Exercise 4.1a — the derivative of the sigmoid, Eq. (11): σ′(x) = σ(x)(1 − σ(x)).
+double sigmoid_prime(double x);
+
+/// @brief Exercise 4.1b — the derivative of tanh, Eq. (12): tanh′(x) = 1 − tanh²(x).
+double tanh_prime(double x);
+
+/// @brief Exercise 4.1c — the derivative of ReLU, Eq. (13), with ReLU′(0) = 1 as in Eq. (13).
+double relu_prime(double x);
+
+/// @brief Exercise 4.1d — the central difference quotient (f(x+h) − f(x−h)) / 2h, the
+///        second-order cousin of Eq. (21).
+double central_difference(const std::function<double(double)>& f, double x, double h);
+
+}  // namespace ex

@@ -1,0 +1,120 @@
+/// @file layer.hpp
+/// @brief Layer objects and the Sequential container that runs forward and backward through
+///        a list of them (DESIGN "Layer objects").
+///
+/// Each layer wraps its free forward/backward functions (e.g. dense_forward, conv2d_forward),
+/// owns its parameters, their gradients and the cache the backward pass needs, and keeps its
+/// output and input-gradient buffers between calls, so that a training loop allocates nothing
+/// after the first batch (DESIGN "Speed facts": fresh memory is slow to touch here).
+///
+/// Gradient convention: backward() *overwrites* every parameter gradient with the derivative
+/// of the loss for this batch; nothing accumulates across calls. The loss takes the mean over
+/// the batch, so 1/R enters once, in the loss gradient (DESIGN "One gradient convention").
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nn/tensor.hpp"
+
+namespace nn {
+
+/// @brief A parameter tensor and its gradient, as an optimizer sees them.
+template <class T>
+struct Parameter {
+  std::string name;      ///< e.g. "W" or "b", for messages and model files
+  Tensor<T>* value;      ///< the parameter, updated in place by the optimizer
+  Tensor<T>* gradient;   ///< ∂L/∂(parameter) from the last backward()
+};
+
+/// @brief A layer l: X^(l+1) = layer(X^(l)), with δ^(l) = backward(δ^(l+1)).
+template <class T>
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  /// @brief A short description such as "Dense(784 → 120)" or "Conv2d(1 → 6, 5×5, s=1, p=0)".
+  virtual std::string name() const = 0;
+  /// @brief The forward pass; remembers what backward() needs.
+  /// @return X^(l+1), a buffer owned by the layer and valid until the next forward()
+  virtual const Tensor<T>& forward(const Tensor<T>& X) = 0;
+  /// @brief The backward pass of the last forward(): takes δ^(l+1) = ∂L/∂X^(l+1), stores the
+  ///        parameter gradients (overwriting) and returns δ^(l) = ∂L/∂X^(l).
+  virtual const Tensor<T>& backward(const Tensor<T>& dY) = 0;
+  /// @brief The output shape for an input shape (throws shape_error if the input does not fit).
+  virtual Shape output_shape(const Shape& input) const = 0;
+  /// @brief The learnable parameters with their gradients (empty for parameter-free layers).
+  virtual std::vector<Parameter<T>> parameters() { return {}; }
+  /// @brief Non-learned state that a model file must keep (e.g. batch norm's running statistics).
+  virtual std::vector<Parameter<T>> buffers() { return {}; }
+  /// @brief Training mode (batch statistics) or evaluation mode (running statistics).
+  virtual void set_training(bool training) { training_ = training; }
+  /// @brief True in training mode (the default).
+  bool training() const { return training_; }
+
+ protected:
+  bool training_ = true;  ///< the mode set by set_training()
+};
+
+/// @brief Reshapes (R, C, H, W) to the (R, C·H·W) matrix a dense layer takes, and back.
+template <class T>
+class Flatten final : public Layer<T> {
+ public:
+  std::string name() const override { return "Flatten"; }
+  const Tensor<T>& forward(const Tensor<T>& X) override;
+  const Tensor<T>& backward(const Tensor<T>& dY) override;
+  Shape output_shape(const Shape& input) const override;
+
+ private:
+  Shape in_shape_;
+  Tensor<T> Y_, dX_;
+};
+
+/// @brief Layers applied one after another; backward runs them in reverse (Eqs. (29)–(33)).
+template <class T>
+class Sequential {
+ public:
+  /// @brief Appends a layer and returns a reference to it (for inspection, e.g. kernels).
+  template <class L, class... Args>
+  L& add(Args&&... args) {
+    auto layer = std::make_unique<L>(std::forward<Args>(args)...);
+    L& ref = *layer;
+    layers_.push_back(std::move(layer));
+    return ref;
+  }
+  /// @brief Appends an already-built layer.
+  Layer<T>& add(std::unique_ptr<Layer<T>> layer);
+
+  /// @brief X^(L) from X^(0), through every layer.
+  const Tensor<T>& forward(const Tensor<T>& X);
+  /// @brief δ^(0) from δ^(L) = ∂L/∂ŷ, filling every layer's parameter gradients.
+  const Tensor<T>& backward(const Tensor<T>& dY);
+  /// @brief Every layer's parameters, in order.
+  std::vector<Parameter<T>> parameters();
+  /// @brief Every layer's buffers (running statistics), in order.
+  std::vector<Parameter<T>> buffers();
+  /// @brief Switches every layer between training and evaluation mode.
+  void set_training(bool training);
+  /// @brief The output shape for an input shape; throws shape_error naming the first layer
+  ///        that does not fit.
+  Shape output_shape(const Shape& input) const;
+  /// @brief Total number of learnable scalars.
+  std::size_t parameter_count();
+  /// @brief One line per layer with its output shape and parameter count, for an input shape.
+  std::string summary(const Shape& input);
+
+  std::size_t size() const { return layers_.size(); }             ///< number of layers
+  Layer<T>& operator[](std::size_t i) { return *layers_[i]; }      ///< layer i
+  const Layer<T>& operator[](std::size_t i) const { return *layers_[i]; }  ///< layer i
+
+ private:
+  std::vector<std::unique_ptr<Layer<T>>> layers_;
+};
+
+extern template class Flatten<float>;
+extern template class Flatten<double>;
+extern template class Sequential<float>;
+extern template class Sequential<double>;
+
+}  // namespace nn
