@@ -39,8 +39,8 @@ int tour(const nn::ChapterArgs& args) {
   //! [elementwise]
   // Eqs. (1) and (3): f applied to every element; Eqs. (2) and (4): f′ at every element.
   nn::Tensor<double> M(nn::Shape{2, 3}, {-2.0, -0.5, 0.0, 0.5, 1.0, 3.0});
-  const auto fM = nn::activate(nn::Activation::sigmoid, M);         // [σ(M)]_{i,j} = σ(M_{i,j})
-  const auto dfM = nn::activate_prime(nn::Activation::sigmoid, M);  // [∂σ(M)/∂M]_{i,j} = σ′(M_{i,j})
+  const auto fM = nn::activate(nn::ActivationFunction::sigmoid, M);         // [σ(M)]_{i,j} = σ(M_{i,j})
+  const auto dfM = nn::activate_prime(nn::ActivationFunction::sigmoid, M);  // [∂σ(M)/∂M]_{i,j} = σ′(M_{i,j})
   //! [elementwise]
   out << "Eq. (1): M =\n" << nn::to_string(M, 2) << "σ(M) =\n" << nn::to_string(fM, 4)
       << "Eq. (2): ∂σ(M)/∂M = σ(M) ⊙ (1 − σ(M)) =\n" << nn::to_string(dfM, 4)

@@ -4,28 +4,28 @@
 
 namespace nn {
 
-std::string to_string(Activation f) {
+std::string to_string(ActivationFunction f) {
   switch (f) {
-    case Activation::sigmoid: return "sigmoid";
-    case Activation::tanh: return "tanh";
-    case Activation::relu: return "relu";
+    case ActivationFunction::sigmoid: return "sigmoid";
+    case ActivationFunction::tanh: return "tanh";
+    case ActivationFunction::relu: return "relu";
   }
   return "?";
 }
 
 template <class T>
-Tensor<T> activate(Activation f, const Tensor<T>& X) {
+Tensor<T> activate(ActivationFunction f, const Tensor<T>& X) {
   return elementwise(X, [f](T x) { return activate(f, x); });
 }
 
 template <class T>
-Tensor<T> activate_prime(Activation f, const Tensor<T>& X) {
+Tensor<T> activate_prime(ActivationFunction f, const Tensor<T>& X) {
   return elementwise_derivative(X, [f](T x) { return activate_prime(f, x); });
 }
 
-template Tensor<float> activate(Activation, const Tensor<float>&);
-template Tensor<double> activate(Activation, const Tensor<double>&);
-template Tensor<float> activate_prime(Activation, const Tensor<float>&);
-template Tensor<double> activate_prime(Activation, const Tensor<double>&);
+template Tensor<float> activate(ActivationFunction, const Tensor<float>&);
+template Tensor<double> activate(ActivationFunction, const Tensor<double>&);
+template Tensor<float> activate_prime(ActivationFunction, const Tensor<float>&);
+template Tensor<double> activate_prime(ActivationFunction, const Tensor<double>&);
 
 }  // namespace nn

@@ -48,7 +48,7 @@ TEST_CASE("Eq. (1)-(4): f(X) and df(X)/dX act element by element", "[ch01][tenso
     CHECK(Y[i] == X[i] * X[i]);
     CHECK(dY[i] == 2 * X[i]);
   }
-  const auto S = nn::activate(nn::Activation::sigmoid, X);
+  const auto S = nn::activate(nn::ActivationFunction::sigmoid, X);
   CHECK(S(1, 1) == Approx(1 / (1 + std::exp(-2.0))).epsilon(1e-15));
   CHECK(X(0, 0) == -1.0);  // the input is unchanged (value semantics)
 }

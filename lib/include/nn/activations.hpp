@@ -63,39 +63,39 @@ inline T relu_prime(T x) {
 }
 
 /// @brief The three activations of the report, for layers that take one as a parameter.
-enum class Activation { sigmoid, tanh, relu };
+enum class ActivationFunction { sigmoid, tanh, relu };
 
 /// @brief "sigmoid", "tanh" or "relu".
-std::string to_string(Activation f);
+std::string to_string(ActivationFunction f);
 
 /// @brief f(x) for the chosen activation (Eqs. (8)–(10)).
 template <class T>
-inline T activate(Activation f, T x) {
+inline T activate(ActivationFunction f, T x) {
   switch (f) {
-    case Activation::sigmoid: return sigmoid(x);
-    case Activation::tanh: return tanh_activation(x);
-    case Activation::relu: return relu(x);
+    case ActivationFunction::sigmoid: return sigmoid(x);
+    case ActivationFunction::tanh: return tanh_activation(x);
+    case ActivationFunction::relu: return relu(x);
   }
   return x;
 }
 
 /// @brief f′(x) for the chosen activation (Eqs. (11)–(13)).
 template <class T>
-inline T activate_prime(Activation f, T x) {
+inline T activate_prime(ActivationFunction f, T x) {
   switch (f) {
-    case Activation::sigmoid: return sigmoid_prime(x);
-    case Activation::tanh: return tanh_prime(x);
-    case Activation::relu: return relu_prime(x);
+    case ActivationFunction::sigmoid: return sigmoid_prime(x);
+    case ActivationFunction::tanh: return tanh_prime(x);
+    case ActivationFunction::relu: return relu_prime(x);
   }
   return T(1);
 }
 
 /// @brief Eq. (3) with f one of Eqs. (8)–(10): @f$[f(X)]_i = f(X_i)@f$.
 template <class T>
-Tensor<T> activate(Activation f, const Tensor<T>& X);
+Tensor<T> activate(ActivationFunction f, const Tensor<T>& X);
 
 /// @brief Eq. (4) with f′ one of Eqs. (11)–(13): @f$[\partial f(X)/\partial X]_i = f'(X_i)@f$.
 template <class T>
-Tensor<T> activate_prime(Activation f, const Tensor<T>& X);
+Tensor<T> activate_prime(ActivationFunction f, const Tensor<T>& X);
 
 }  // namespace nn

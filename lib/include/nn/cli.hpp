@@ -21,7 +21,9 @@ struct ChapterArgs {
 
 /// @brief Parses the common options; prints usage and exits 0 on `--help`, exits 2 with a
 ///        message on an unknown option (unless `allow_extra`, which keeps them in `rest`).
-/// @param summary  one line saying what the program shows, with its report section
+/// @param argc, argv   the program's command line
+/// @param summary      one line saying what the program shows, with its report section
+/// @param allow_extra  keep unknown arguments in ChapterArgs::rest instead of failing
 ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary, bool allow_extra = false);
 
 /// @brief Prints "wrote PATH" (the chapter tests check every such file exists and is non-empty).

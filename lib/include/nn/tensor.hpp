@@ -35,7 +35,9 @@ class Shape {
   std::size_t operator[](std::size_t i) const { return dims_[i]; }  ///< dimension i, outermost first
   std::size_t size() const;                                ///< number of elements (0 for rank 0)
   std::string str() const;                                 ///< "(2, 3, 4, 5)"
+  /// Equal rank and dimensions.
   bool operator==(const Shape& o) const { return rank_ == o.rank_ && dims_ == o.dims_; }
+  /// Not operator==.
   bool operator!=(const Shape& o) const { return !(*this == o); }
 
  private:
@@ -44,6 +46,7 @@ class Shape {
 };
 
 /// @brief Throws shape_error "<where>: shapes A and B must be equal" unless `a == b`.
+/// @param a, b   the two shapes
 /// @param where  the equation and operation, e.g. "Eq. (5) hadamard"
 void require_same_shape(const Shape& a, const Shape& b, const std::string& where);
 
@@ -52,7 +55,7 @@ void require_same_shape(const Shape& a, const Shape& b, const std::string& where
 template <class T>
 class Tensor {
  public:
-  using value_type = T;
+  using value_type = T;  ///< the scalar type
 
   /// Empty tensor of rank 0.
   Tensor() = default;
@@ -72,11 +75,18 @@ class Tensor {
   /// The number of indices must equal the rank. With NN_BOUNDS_CHECK every index is checked
   /// and a wrong one throws std::out_of_range naming the index and the shape.
   ///@{
+
+  /// element i of a rank-1 tensor (row vector)
   T& operator()(std::size_t i) { return data_[offset1(i)]; }
+  /// element i of a rank-1 tensor (row vector)
   const T& operator()(std::size_t i) const { return data_[offset1(i)]; }
+  /// element (i, j) of a matrix: row i, column j
   T& operator()(std::size_t i, std::size_t j) { return data_[offset2(i, j)]; }
+  /// element (i, j) of a matrix: row i, column j
   const T& operator()(std::size_t i, std::size_t j) const { return data_[offset2(i, j)]; }
+  /// element (i, j, k) of a rank-3 tensor
   T& operator()(std::size_t i, std::size_t j, std::size_t k) { return data_[offset3(i, j, k)]; }
+  /// element (i, j, k) of a rank-3 tensor
   const T& operator()(std::size_t i, std::size_t j, std::size_t k) const { return data_[offset3(i, j, k)]; }
   /// (r, c, h, w) of a rank-4 tensor
   T& operator()(std::size_t r, std::size_t c, std::size_t h, std::size_t w) { return data_[offset4(r, c, h, w)]; }
@@ -187,6 +197,7 @@ Tensor<U> cast(const Tensor<T>& X) {
 }
 
 /// @brief Prints a tensor of rank ≤ 4 as nested matrices, one (r, c) slice at a time.
+/// @param X          the tensor
 /// @param precision  digits after the decimal point
 template <class T>
 std::string to_string(const Tensor<T>& X, int precision = 4);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The test command (CI runs exactly this): install what is missing, build, and run the whole
+# suite through ctest — once in a normal build (with index checks on), once under
+# AddressSanitizer + UBSan.
+#   bash scripts/run-tests.sh [--no-sanitize]
+# BUILD_DIR (default build-tests/) and JOBS may be set.
+set -euo pipefail
+src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$src/build-tests}"
+jobs="${JOBS:-$(nproc)}"
+sanitize=1
+[ "${1:-}" = "--no-sanitize" ] && sanitize=0
+step() { echo; echo "==> $*"; }
+start=$(date +%s)
+
+step "Debian packages"; bash "$src/scripts/install-deps.sh" tests
+
+if [ $sanitize = 1 ]; then
+  step "AddressSanitizer + UBSan build ($build-asan)"
+  cmake -S "$src" -B "$build-asan" -DCMAKE_BUILD_TYPE=Debug -DNN_SANITIZE=ON -DNN_BOUNDS_CHECK=ON \
+        -DNN_EXERCISES=solutions -DNN_BUILD_DOCS=OFF
+  cmake --build "$build-asan" -j "$jobs"
+  step "ctest under ASan + UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$build-asan" -j "$jobs" --output-on-failure --label-exclude docs
+fi
+
+step "configure ($build)"
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNN_BOUNDS_CHECK=ON \
+      -DNN_EXERCISES=solutions -DNN_BUILD_DOCS=ON
+step "build"; cmake --build "$build" -j "$jobs"
+step "ctest (the whole suite)"
+ctest --test-dir "$build" -j "$jobs" --output-on-failure
+echo "run-tests: done in $(( $(date +%s) - start )) s"

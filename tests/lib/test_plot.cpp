@@ -1,0 +1,114 @@
+// The figure and table helpers: a real PNG with its .dat and .gp, a clear error when gnuplot
+// is missing or writes nothing, and aligned Boost.Format tables.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "nn/plot.hpp"
+#include "nn/table.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+fs::path fresh_dir(const std::string& name) {
+  const fs::path d = fs::path(NN_TEST_TMP) / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+std::string read(const fs::path& p) {
+  std::ifstream f(p);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+}  // namespace
+
+TEST_CASE("Figure writes a PNG, its data and its script", "[plot]") {
+  if (!nn::gnuplot_available()) FAIL("gnuplot is not installed: apt-get install gnuplot-nox");
+  const auto dir = fresh_dir("plot_ok");
+  nn::Figure fig(dir, "line");
+  fig.set("xlabel 'x'");
+  const int b = fig.block({{0, 1, 2}, {0, 1, 4}});
+  fig.plot(fig.data(b) + " using 1:2 with lines title 'x²'");
+  const auto png = fig.render();
+  REQUIRE(png == dir / "line.png");
+  REQUIRE(fs::exists(png));
+  std::ifstream f(png, std::ios::binary);
+  char magic[8] = {};
+  f.read(magic, 8);
+  CHECK(std::string(magic + 1, 3) == "PNG");
+  CHECK(read(dir / "line.dat").find("2 4") != std::string::npos);
+  CHECK(read(dir / "line.gp").find("set xlabel 'x'") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "line.png.tmp"));
+}
+
+TEST_CASE("Figure fails clearly when gnuplot is missing", "[plot]") {
+  const auto dir = fresh_dir("plot_missing");
+  const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  ::setenv("PATH", dir.c_str(), 1);  // a PATH with no gnuplot on it
+  nn::Figure fig(dir, "nothing");
+  fig.plot("x");
+  try {
+    fig.render();
+    ::setenv("PATH", old_path.c_str(), 1);
+    FAIL("no plot_error");
+  } catch (const nn::plot_error& e) {
+    ::setenv("PATH", old_path.c_str(), 1);
+    const std::string msg = e.what();
+    CAPTURE(msg);
+    CHECK(msg.find("gnuplot is not installed") != std::string::npos);
+    CHECK(msg.find("apt-get install --no-install-recommends gnuplot-nox") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(dir / "nothing.png"));
+}
+
+TEST_CASE("Figure fails clearly when gnuplot writes no PNG", "[plot]") {
+  const auto dir = fresh_dir("plot_nopng");
+  // gnuplot-iostream's documented hook: send the script to a file instead of a gnuplot.
+  const std::string cmd = ">" + (dir / "captured.gp").string();
+  ::setenv("GNUPLOT_IOSTREAM_CMD", cmd.c_str(), 1);
+  nn::Figure fig(dir, "silent");
+  fig.plot("sin(x)");
+  CHECK_THROWS_WITH(fig.render(), Catch::Contains("gnuplot did not write") && Catch::Contains("silent.png"));
+  ::unsetenv("GNUPLOT_IOSTREAM_CMD");
+  CHECK(read(dir / "captured.gp").find("plot sin(x)") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "silent.png"));
+}
+
+TEST_CASE("Figure blocks must have equal column lengths", "[plot]") {
+  nn::Figure fig(fresh_dir("plot_bad"), "bad");
+  CHECK_THROWS_AS(fig.block({{1, 2, 3}, {1, 2}}), std::invalid_argument);
+}
+
+TEST_CASE("Table formats with Boost.Format and aligns columns", "[table]") {
+  nn::Table t({{"x", "%5.2f"}, {"name", "%s"}, {"error", "%.1e"}});
+  t.row(1.0, "sigmoid", 3.2e-11).row(-12.5, "tanh", 1.0);
+  const std::string s = t.str();
+  CAPTURE(s);
+  CHECK(s.find("sigmoid") != std::string::npos);
+  CHECK(s.find("3.2e-11") != std::string::npos);
+  CHECK(s.find("-12.50") != std::string::npos);
+  // every line has the same length: right-aligned columns
+  std::size_t len = s.find('\n');
+  for (std::size_t pos = 0; pos < s.size();) {
+    const std::size_t nl = s.find('\n', pos);
+    CHECK(nl - pos == len);
+    pos = nl + 1;
+  }
+  CHECK_THROWS_AS(t.row(1.0, "too few"), std::invalid_argument);
+  const auto dir = fresh_dir("table");
+  t.save(dir / "t.txt");
+  CHECK(read(dir / "t.txt") == s);
+}
+
+TEST_CASE("write_file_atomically replaces a file whole", "[plot]") {
+  const auto dir = fresh_dir("atomic");
+  nn::write_file_atomically(dir / "a.txt", "first");
+  nn::write_file_atomically(dir / "a.txt", "second");
+  CHECK(read(dir / "a.txt") == "second");
+  int files = 0;
+  for (auto& e : fs::directory_iterator(dir)) (void)e, ++files;
+  CHECK(files == 1);  // no temporary left behind
+}
