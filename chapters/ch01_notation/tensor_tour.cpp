@@ -73,7 +73,7 @@ int tour(const nn::ChapterArgs& args) {
   // Figure: the offset of every element of a (2, 2, 3, 4) tensor, one panel per (r, c) slice.
   nn::Figure fig(args.out, "ch01_tensor_layout", 900, 620);
   fig.command("set multiplot layout 2,2 title 'Row-major layout of X ∈ R^{2×2×3×4}: offset = ((r·C + c)·H + h)·W + w'");
-  fig.set("yrange [] reverse").set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'");
+  fig.set("xrange [-0.5:3.5]").set("yrange [2.5:-0.5]").set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'");
   fig.set("cbrange [0:47]").set("palette defined (0 '#f7fbff', 1 '#08306b')").command("unset colorbox");
   for (std::size_t r = 0; r < 2; ++r)
     for (std::size_t c = 0; c < 2; ++c) {
@@ -87,7 +87,7 @@ int tour(const nn::ChapterArgs& args) {
       const int b = fig.block(cols);
       fig.set((boost::format("title 'r = %d, c = %d'") % r % c).str());
       fig.plot(fig.data(b) + " using 1:2:3 with image notitle");
-      fig.plot(fig.data(b) + " using 1:2:(sprintf('%d', $3)) with labels tc rgb '#d62728' font ',12' notitle");
+      fig.plot(fig.data(b) + " using 1:2:(sprintf('%d', $3)) with labels tc rgb '#ff7f0e' font ',13' notitle");
       fig.next_panel();
     }
   fig.command("unset multiplot");

@@ -1,0 +1,49 @@
+/// @file digits.hpp
+/// @brief Digit images for §1.3's question "how can the model read handwritten digits?":
+///        the MNIST preprocessing of a user's drawing, and synthetic digits for tests.
+///
+/// MNIST's digits were made by fitting each scanned digit into a 20×20 box (keeping its aspect
+/// ratio, with anti-aliasing) and centring its centre of mass in a 28×28 field (LeCun et al.).
+/// A network trained on MNIST only recognises drawings prepared the same way, so
+/// mnist_preprocess() repeats those steps on any picture.
+#pragma once
+
+#include <cstdint>
+#include <random>
+
+#include "nn/tensor.hpp"
+
+namespace nn {
+
+/// @brief Prepares a drawing as MNIST digits were prepared.
+///
+/// Steps: (1) make the ink bright on a dark background — a picture whose border is lighter than
+/// its middle is dark-on-light and is inverted; (2) stretch contrast so that the background is 0
+/// and the strongest ink 1; (3) crop to the bounding box of the ink (pixels above 0.1);
+/// (4) scale the crop by area averaging so that its longer side is 20 pixels; (5) paste it into
+/// a 28×28 field so that its centre of mass lies at (14, 14) (rounded, kept inside the field).
+/// @param gray  the drawing in grayscale, shape (1, 1, H, W) or (H, W), values in [0, 1]
+/// @return the digit, shape (1, 1, 28, 28), ink 1 on background 0, like MNIST / 255
+/// @throws data_error if the picture holds no ink (constant, or nothing above the threshold)
+/// @throws shape_error for a tensor of another shape
+Tensor<float> mnist_preprocess(const Tensor<float>& gray);
+
+/// @brief Area-averaging resize of a matrix: each output pixel is the mean of the input area it
+///        covers (fractional coverage at the edges), which anti-aliases when shrinking.
+/// @param image  shape (H, W)
+/// @param out_h, out_w  the new size
+/// @return shape (out_h, out_w)
+Tensor<float> resize_area(const Tensor<float>& image, std::size_t out_h, std::size_t out_w);
+
+/// @brief Draws a synthetic digit 0–9 with random stroke width, slant, scale and position, as
+///        ink 1 on 0, shape (1, 1, size, size).
+///
+/// The strokes are those of a seven-segment display with curved 2, 3, 5, 6, 8, 9 endings left
+/// out: simple enough to generate anywhere, varied enough that a classifier must generalise. The
+/// tests train on them because the test suite must not need downloaded data.
+/// @param digit  0–9
+/// @param rng    the random source (seed it for reproducible data)
+/// @param size   side of the square image; 28 for MNIST-sized digits
+Tensor<float> synthetic_digit(int digit, std::mt19937_64& rng, std::size_t size = 28);
+
+}  // namespace nn
