@@ -1,0 +1,51 @@
+/// @file models.cpp
+/// @brief LeNet-5 and the fully connected digit network.
+#include "nn/models.hpp"
+
+#include <random>
+
+#include "nn/activation_layer.hpp"
+#include "nn/batchnorm.hpp"
+#include "nn/conv2d.hpp"
+#include "nn/dense.hpp"
+#include "nn/init.hpp"
+#include "nn/maxpool2d.hpp"
+
+namespace nn {
+
+Sequential<float> lenet5(std::uint64_t seed, bool batchnorm, std::size_t classes, std::size_t in_channels) {
+  std::mt19937_64 rng(seed);
+  Sequential<float> net;
+  const auto relu = ActivationFunction::relu;
+  net.add<Conv2d<float>>(in_channels, 6, 5, 5, ConvSpec{1, 0}, rng());  // 28 → 24
+  if (batchnorm) net.add<BatchNorm2d<float>>(6);
+  net.add<Activation<float>>(relu);
+  net.add<MaxPool2d<float>>(2, 2);                                     // 24 → 12
+  net.add<Conv2d<float>>(6, 16, 5, 5, ConvSpec{1, 0}, rng());          // 12 → 8
+  if (batchnorm) net.add<BatchNorm2d<float>>(16);
+  net.add<Activation<float>>(relu);
+  net.add<MaxPool2d<float>>(2, 2);                                     // 8 → 4
+  net.add<Flatten<float>>();                                           // 16·4·4 = 256
+  net.add<Dense<float>>(256, 120, Init::he_normal, rng);
+  if (batchnorm) net.add<BatchNorm1d<float>>(120);
+  net.add<Activation<float>>(relu);
+  net.add<Dense<float>>(120, 84, Init::he_normal, rng);
+  if (batchnorm) net.add<BatchNorm1d<float>>(84);
+  net.add<Activation<float>>(relu);
+  net.add<Dense<float>>(84, classes, Init::xavier_normal, rng);
+  return net;
+}
+
+Sequential<float> mlp_digits(std::uint64_t seed, std::size_t hidden) {
+  std::mt19937_64 rng(seed);
+  Sequential<float> net;
+  net.add<Flatten<float>>();
+  net.add<Dense<float>>(784, hidden, Init::he_normal, rng);
+  net.add<Activation<float>>(ActivationFunction::relu);
+  net.add<Dense<float>>(hidden, hidden / 2, Init::he_normal, rng);
+  net.add<Activation<float>>(ActivationFunction::relu);
+  net.add<Dense<float>>(hidden / 2, 10, Init::xavier_normal, rng);
+  return net;
+}
+
+}  // namespace nn
