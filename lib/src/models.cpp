@@ -36,6 +36,26 @@ Sequential<float> lenet5(std::uint64_t seed, bool batchnorm, std::size_t classes
   return net;
 }
 
+Sequential<float> fashion_cnn(std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  Sequential<float> net;
+  const auto relu = ActivationFunction::relu;
+  net.add<Conv2d<float>>(1, 32, 3, 3, ConvSpec{1, 1}, rng());   // 28 → 28
+  net.add<BatchNorm2d<float>>(32);
+  net.add<Activation<float>>(relu);
+  net.add<MaxPool2d<float>>(2, 2);                               // 28 → 14
+  net.add<Conv2d<float>>(32, 64, 3, 3, ConvSpec{1, 1}, rng());  // 14 → 14
+  net.add<BatchNorm2d<float>>(64);
+  net.add<Activation<float>>(relu);
+  net.add<MaxPool2d<float>>(2, 2);                               // 14 → 7
+  net.add<Flatten<float>>();                                     // 64·7·7 = 3136
+  net.add<Dense<float>>(3136, 128, Init::he_normal, rng);
+  net.add<BatchNorm1d<float>>(128);
+  net.add<Activation<float>>(relu);
+  net.add<Dense<float>>(128, 10, Init::xavier_normal, rng);
+  return net;
+}
+
 Sequential<float> mlp_digits(std::uint64_t seed, std::size_t hidden) {
   std::mt19937_64 rng(seed);
   Sequential<float> net;

@@ -18,6 +18,11 @@ namespace nn {
 /// @param in_channels  1 for gray digits
 Sequential<float> lenet5(std::uint64_t seed, bool batchnorm = false, std::size_t classes = 10, std::size_t in_channels = 1);
 
+/// @brief A wider CNN for Fashion-MNIST: conv 32@3×3 (pad 1) – BN – ReLU – pool 2×2 –
+///        conv 64@3×3 (pad 1) – BN – ReLU – pool 2×2 – 3136→128 – BN – ReLU – 128→10.
+/// @param seed  seed of the initialisation
+Sequential<float> fashion_cnn(std::uint64_t seed);
+
 /// @brief A fully connected network for 28×28 digits (§4.1): 784 → hidden → hidden/2 → 10 with
 ///        ReLU, the "FCC" of the report, for comparison with the convolutional one.
 /// @param seed    seed of the initialisation

@@ -1,0 +1,99 @@
+// Chapter 8 — read YOUR handwritten digit (report §1.3): a PNG of any size, gray or colour,
+// dark-on-light or light-on-dark, is prepared as MNIST digits were (crop to the ink, fit into
+// 20×20, centre of mass at the centre of 28×28) and classified by a trained model.
+//
+//   ch08_predict [--model FILE] IMAGE.png [IMAGE2.png …]
+//
+// With --quick and no image (as the tests run it) it draws a digit itself and classifies that.
+#include <iostream>
+#include <random>
+
+#include "digits_common.hpp"
+#include "nn/image.hpp"
+#include "nn/model_io.hpp"
+#include "nn/models.hpp"
+
+namespace {
+
+int run(int argc, char** argv) {
+  const nn::ChapterArgs args = nn::parse_chapter_args(
+      argc, argv, "§1.3: classify a digit drawn in a PNG. Usage: ch08_predict [--model FILE] IMAGE.png ...", true);
+  std::filesystem::path model_path = args.out / "ch08_lenet_bn.nnm";
+  std::vector<std::filesystem::path> images;
+  for (std::size_t i = 0; i < args.rest.size(); ++i) {
+    if (args.rest[i] == "--model" && i + 1 < args.rest.size()) model_path = args.rest[++i];
+    else if (args.rest[i].rfind("--", 0) == 0) throw std::invalid_argument("unknown option '" + args.rest[i] + "'");
+    else images.emplace_back(args.rest[i]);
+  }
+
+  nn::Model model;
+  if (std::filesystem::exists(model_path) || !args.quick) {
+    if (!std::filesystem::exists(model_path))
+      throw nn::data_error("no model at " + model_path.string() +
+                           ". Train one first:  build/chapters/ch08_lenet_bn   (it writes plots/ch08_lenet_bn.nnm)");
+    model = nn::load_model(model_path);
+    std::cout << "model: " << model_path.string() << "\n";
+  } else {
+    // --quick without a model: a small LeNet-5 trained for one epoch on generated digits.
+    std::cout << "model: none at " << model_path.string() << "; --quick trains a small one on generated digits\n";
+    model.net = nn::lenet5(args.seed, true);
+    model.input = nn::Shape{1, 28, 28};
+    nn::Adam<float> opt(2e-3);
+    std::mt19937_64 rng(args.seed);
+    const auto train = ch08::synthetic_digits(2000, args.seed);
+    for (int e = 0; e < 2; ++e) nn::train_epoch(model.net, opt, train, 32, rng);
+  }
+  if (model.input != nn::Shape{1, 28, 28})
+    throw nn::data_error("model " + model_path.string() + " takes inputs " + model.input.str() +
+                         ", not the 1×28×28 digits this program prepares");
+
+  if (images.empty()) {
+    if (!args.quick) throw std::invalid_argument("name at least one PNG image (see --help)");
+    // A demo drawing: a real test digit if the data is there, else a generated one — enlarged
+    // to 140×140 and inverted to dark ink on light paper, as a photo of a drawing would be.
+    std::string source;
+    const auto data = ch08::load_digits(args, source);
+    std::size_t pick = 0;  // the first test digit that is a 3
+    while (pick + 1 < data.test.size() && data.test.labels[pick] != 3) ++pick;
+    nn::Tensor<float> pic(nn::Shape{1, 1, 140, 140});
+    for (std::size_t h = 0; h < 140; ++h)
+      for (std::size_t w = 0; w < 140; ++w) pic(0, 0, h, w) = 0.95f - 0.85f * data.test.images(pick, 0, h / 5, w / 5);
+    std::cout << "demo drawing: test digit " << pick << " of " << source << " (a " << data.test.labels[pick] << ")\n";
+    const auto path = args.out / "ch08_predict_demo.png";
+    nn::save_png(path, pic);
+    nn::report_written(path);
+    images.push_back(path);
+  }
+
+  //! [predict]
+  for (const auto& path : images) {
+    const nn::Tensor<float> picture = nn::to_grayscale(nn::load_png(path));  // (1, 1, H, W) in [0, 1]
+    const nn::Tensor<float> x = nn::mnist_preprocess(picture);               // (1, 1, 28, 28), as MNIST
+    const std::vector<double> p = nn::predict_probabilities(model.net, x);   // softmax of the scores
+    //! [predict]
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < p.size(); ++k)
+      if (p[k] > p[best]) best = k;
+    const std::string label = best < model.classes.size() ? model.classes[best] : std::to_string(best);
+    std::cout << "\n" << path.string() << "  (" << picture.dim(3) << "×" << picture.dim(2) << " pixels)\n";
+    for (std::size_t k = 0; k < p.size(); ++k)
+      std::cout << boost::format("  %s  %6.2f%%  %s\n") % (k < model.classes.size() ? model.classes[k] : std::to_string(k)) %
+                       (100 * p[k]) % std::string(std::size_t(40 * p[k] + 0.5), '#');
+    std::cout << "predicted: " << label << "\n";
+    const auto seen = args.out / ("ch08_predict_" + path.stem().string() + "_as_mnist.png");
+    nn::save_png(seen, x);
+    nn::report_written(seen);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
