@@ -1,0 +1,170 @@
+// Chapter 3 — gradient descent on a function of two variables (§4.1.2, Eq. (20), Figure 3):
+// contour plot with the descent paths for several learning rates α, one of which diverges;
+// and the saddle-point picture of the draft's "OPTIONAL" paragraph: a path that stalls near a
+// saddle, where the gradient is almost zero although the point is no minimum.
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <boost/format.hpp>
+
+#include "nn/cli.hpp"
+#include "nn/optim.hpp"
+#include "nn/plot.hpp"
+#include "nn/table.hpp"
+
+namespace {
+
+// A valley: f(x, y) = ½(x² + 8y²). Its Hessian has eigenvalues 1 and 8, so Eq. (20) converges
+// for α < 2/8 = 0.25 and diverges beyond (each step multiplies y by 1 − 8α).
+double valley(double x, double y) { return 0.5 * (x * x + 8 * y * y); }
+nn::Tensor<double> valley_gradient(const nn::Tensor<double>& p) { return nn::Tensor<double>(nn::Shape{2}, {p(0), 8 * p(1)}); }
+
+// A saddle with two minima: g(x, y) = x² + y⁴/4 − y². Saddle at (0, 0), minima at (0, ±√2).
+double saddle(double x, double y) { return x * x + 0.25 * y * y * y * y - y * y; }
+nn::Tensor<double> saddle_gradient(const nn::Tensor<double>& p) {
+  return nn::Tensor<double>(nn::Shape{2}, {2 * p(0), p(1) * p(1) * p(1) - 2 * p(1)});
+}
+
+const double kAlphas[] = {0.02, 0.1, 0.24, 0.26};
+const double kStart[] = {-4.5, 1.6};
+
+// Eq. (20) from a start point; the path, stopped early if it leaves the picture far behind.
+template <class Grad>
+std::vector<nn::Tensor<double>> descend(nn::Tensor<double> p, double alpha, int steps, Grad grad) {
+  std::vector<nn::Tensor<double>> path{p};
+  for (int k = 0; k < steps && std::abs(p(1)) < 50; ++k) {
+    //! [step]
+    nn::sgd_step(p, grad(p), alpha);  // Eq. (20): θ ← θ − α ∇f(θ)
+    //! [step]
+    path.push_back(p);
+  }
+  return path;
+}
+
+// The function on a grid, as a matrix block (row i = y_i, column j = x_j).
+template <class F>
+std::vector<std::vector<double>> grid(F f, double x0, double x1, double y0, double y1, int n) {
+  const std::size_t N = std::size_t(n);
+  std::vector<std::vector<double>> m(N, std::vector<double>(N));
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j)
+      m[std::size_t(i)][std::size_t(j)] = f(x0 + (x1 - x0) * j / (n - 1), y0 + (y1 - y0) * i / (n - 1));
+  return m;
+}
+
+// Contour lines of a matrix block, traced by gnuplot into the datablock $C, and its heat map.
+void contour_background(nn::Figure& fig, int block, double x0, double x1, double y0, double y1, int n,
+                        const std::string& levels) {
+  const std::string using_xy = (boost::format("using (%g+%g*$1):(%g+%g*$2):3") % x0 % ((x1 - x0) / (n - 1)) % y0 %
+                                ((y1 - y0) / (n - 1)))
+                                   .str();
+  fig.command("set contour base").command("unset surface").command("set view map");
+  fig.command("set cntrparam levels discrete " + levels);
+  fig.command("set table $C").command("splot " + fig.data(block) + " matrix " + using_xy).command("unset table");
+  fig.command("unset contour").command("set surface");
+  fig.set((boost::format("xrange [%g:%g]") % x0 % x1).str()).set((boost::format("yrange [%g:%g]") % y0 % y1).str());
+  fig.set("palette defined (0 '#ffffff', 1 '#dbe9f6', 2 '#9ecae1')").command("unset colorbox");
+  fig.plot(fig.data(block) + " matrix " + using_xy + " with image notitle");
+  fig.plot("$C with lines lc rgb '#7f7f7f' lw 1 notitle");
+}
+
+std::vector<double> column(const std::vector<nn::Tensor<double>>& path, std::size_t i) {
+  std::vector<double> c;
+  for (const auto& p : path) c.push_back(p(i));
+  return c;
+}
+
+int run(const nn::ChapterArgs& args) {
+  const int steps = 40;
+
+  // ---- Figure 3: several α on the valley ----------------------------------------------------
+  nn::Table table({{"α", "%6.2f"}, {"|1 − 8α|", "%9.2f"}, {"steps", "%6d"}, {"f at the end", "%13.4e"},
+                   {"verdict", "%-10s"}});
+  nn::Figure fig(args.out, "ch03_gradient_descent", 900, 620);
+  fig.set("title 'Gradient descent, Eq. (20), on f(x, y) = ½(x² + 8y²) from (−4.5, 1.6)'");
+  fig.set("xlabel 'x'").set("ylabel 'y'").set("key bottom right opaque");
+  const int n = 121;
+  const int bg = fig.matrix(grid(valley, -5, 5, -2.5, 2.5, n));
+  contour_background(fig, bg, -5, 5, -2.5, 2.5, n, "0.25,1,2,4,8,12,16,24");
+  const char* colors[] = {"#2ca02c", "#1f77b4", "#ff7f0e", "#d62728"};
+  for (std::size_t k = 0; k < std::size(kAlphas); ++k) {
+    const double alpha = kAlphas[k];
+    const auto path = descend(nn::Tensor<double>(nn::Shape{2}, {kStart[0], kStart[1]}), alpha, steps, valley_gradient);
+    const double f_end = valley(path.back()(0), path.back()(1));
+    const bool diverged = !(f_end < valley(kStart[0], kStart[1]));
+    table.row(alpha, std::abs(1 - 8 * alpha), int(path.size()) - 1, f_end, diverged ? "diverges" : "converges");
+    const int b = fig.block({column(path, 0), column(path, 1)});
+    fig.plot(fig.data(b) + (boost::format(" using 1:2 with linespoints pt 7 ps 0.6 lw 1.5 lc rgb '%s' title 'α = %.2f%s'") %
+                            colors[k] % alpha % (diverged ? " (diverges)" : ""))
+                               .str());
+  }
+  std::ostringstream out;
+  out << "Eq. (20) on f(x, y) = ½(x² + 8y²) from (" << kStart[0] << ", " << kStart[1] << "), " << steps
+      << " steps. Each step multiplies x by 1 − α and y by 1 − 8α, so it converges exactly when |1 − 8α| < 1,\n"
+         "i.e. α < 0.25; α = 0.24 zig-zags across the valley, α = 0.26 is thrown further out each step.\n"
+      << table.str();
+
+  // ---- Saddle point: a path that stalls ------------------------------------------------------
+  //! [saddle]
+  const double alpha = 0.05;
+  const int saddle_steps = 250;
+  const auto path = descend(nn::Tensor<double>(nn::Shape{2}, {-2.0, 1e-6}), alpha, saddle_steps, saddle_gradient);
+  //! [saddle]
+  std::vector<double> k_col, grad_norm, g_val;
+  int stall_begin = -1, stall_end = -1;
+  for (std::size_t k = 0; k < path.size(); ++k) {
+    const auto g = saddle_gradient(path[k]);
+    const double gn = std::hypot(g(0), g(1));
+    k_col.push_back(double(k));
+    grad_norm.push_back(gn);
+    g_val.push_back(saddle(path[k](0), path[k](1)));
+    const bool near_saddle = std::hypot(path[k](0), path[k](1)) < 0.1;  // within 0.1 of (0, 0)
+    if (near_saddle && stall_begin < 0) stall_begin = int(k);
+    if (near_saddle) stall_end = int(k);
+  }
+  out << "\nSaddle g(x, y) = x² + y⁴/4 − y² (saddle at (0, 0), minima at (0, ±√2)), α = " << alpha
+      << ", start (−2, 1e−6):\n"
+      << "  the path stays within 0.1 of the saddle from step " << stall_begin << " to step " << stall_end
+      << " (|∇g| down to " << boost::format("%.1e") % *std::min_element(grad_norm.begin() + stall_begin, grad_norm.begin() + stall_end + 1)
+      << "), although g(0, 0) = 0 is no minimum;\n"
+      << "  the tiny y grows by a factor 1 + 2α = 1.1 per step until it escapes; at step " << path.size() - 1
+      << " it is at (" << boost::format("%.4f, %.4f") % path.back()(0) % path.back()(1) << "), g = "
+      << boost::format("%.4f") % g_val.back() << " (the minimum is −1).\n";
+
+  nn::Figure sfig(args.out, "ch03_saddle_point", 1000, 460);
+  sfig.command("set multiplot layout 1,2 title 'Gradient descent stalls near a saddle point: g(x, y) = x² + y⁴/4 − y²'");
+  const int sb = sfig.matrix(grid(saddle, -2.2, 2.2, -2.0, 2.0, n));
+  sfig.set("xlabel 'x'").set("ylabel 'y'").set("title 'path, α = 0.05, from (−2, 10^{−6})'").set("key off");
+  contour_background(sfig, sb, -2.2, 2.2, -2.0, 2.0, n, "-0.9,-0.6,-0.3,0,0.5,1,2,3,4");
+  const int pb = sfig.block({column(path, 0), column(path, 1)});
+  sfig.plot(sfig.data(pb) + " using 1:2 with linespoints pt 7 ps 0.5 lc rgb '#d62728' notitle");
+  const int saddle_point = sfig.block({{0.0}, {0.0}});
+  sfig.plot(sfig.data(saddle_point) + " using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb 'black' notitle");
+  sfig.next_panel();
+  sfig.command("unset xrange").command("unset yrange").set("autoscale");
+  sfig.set("title 'gradient norm |∇g| and g along the path'").set("xlabel 'step k'").set("ylabel '|∇g|'");
+  sfig.set("logscale y").set("y2label 'g'").set("y2tics").set("ytics nomirror").set("key center right");
+  const int gb = sfig.block({k_col, grad_norm, g_val});
+  sfig.plot(sfig.data(gb) + " using 1:2 with lines lw 2 lc rgb '#1f77b4' title '|∇g|'");
+  sfig.plot(sfig.data(gb) + " using 1:3 axes x1y2 with lines lw 2 lc rgb '#ff7f0e' title 'g'");
+  sfig.next_panel();
+  sfig.command("unset multiplot");
+
+  std::cout << out.str();
+  const auto txt = args.out / "ch03_gradient_descent.txt";
+  nn::write_file_atomically(txt, out.str());
+  nn::report_written(txt);
+  nn::report_written(fig.render());
+  nn::report_written(sfig.render());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return nn::run_chapter(argc, argv, "§4.1.2 Figure 3: gradient descent paths for several α, and a saddle point", run);
+}

@@ -1,0 +1,28 @@
+// Typical mistake: δ^(l) = δ^(l+1) W^(l)T, forgetting the factor f′(X W + b) of Eq. (31).
+#include "ex/ch03_dense.hpp"
+
+namespace ex {
+DenseGradients dense_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& W, const nn::Tensor<double>& b,
+                              nn::ActivationFunction f, const nn::Tensor<double>& dY) {
+  const std::size_t R = X.dim(0), n = X.dim(1), m = W.dim(1);
+  nn::Tensor<double> G(nn::Shape{R, m}), D(nn::Shape{R, m});
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t j = 0; j < m; ++j) {
+      double z = b(j);
+      for (std::size_t i = 0; i < n; ++i) z += X(r, i) * W(i, j);
+      G(r, j) = dY(r, j) * nn::activate_prime(f, z);
+      D(r, j) = dY(r, j);
+    }
+  DenseGradients g{nn::Tensor<double>(X.shape()), nn::Tensor<double>(W.shape()), nn::Tensor<double>(b.shape())};
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < m; ++j) {
+        g.dX(r, i) += D(r, j) * W(i, j);
+        g.dW(i, j) += X(r, i) * G(r, j);
+      }
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t j = 0; j < m; ++j) g.db(j) += G(r, j);
+  (void)D;
+  return g;
+}
+}  // namespace ex
