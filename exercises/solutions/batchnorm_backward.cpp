@@ -1,0 +1,41 @@
+// Solution of exercise 4.2.8a — batchnorm_backward, corrected Eqs. (56), (57), (63).
+#include <cmath>
+
+#include "ex/ch07_batchnorm.hpp"
+
+namespace ex {
+
+BatchNormGrads batchnorm_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& gamma,
+                                  const nn::Tensor<double>& dY, double eps) {
+  const std::size_t R = X.dim(0), C = X.dim(1), H = X.dim(2), W = X.dim(3);
+  const double N = double(R * H * W);
+  BatchNormGrads g{nn::Tensor<double>(X.shape()), nn::Tensor<double>(nn::Shape{C}), nn::Tensor<double>(nn::Shape{C})};
+  for (std::size_t c = 0; c < C; ++c) {
+    double mu = 0, var = 0;
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t w = 0; w < W; ++w) mu += X(r, c, h, w) / N;  // Eq. (52)
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t w = 0; w < W; ++w) var += (X(r, c, h, w) - mu) * (X(r, c, h, w) - mu) / N;  // Eq. (53)
+    const double s = 1 / std::sqrt(var + eps);
+    double sum_d = 0, sum_dxh = 0;
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t w = 0; w < W; ++w) {
+          sum_d += dY(r, c, h, w);
+          sum_dxh += dY(r, c, h, w) * (X(r, c, h, w) - mu) * s;  // δ X̂, Eq. (54)
+        }
+    g.dgamma(c) = sum_dxh;  // Eq. (56), no 1/R
+    g.dbeta(c) = sum_d;     // Eq. (57), no 1/R
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t w = 0; w < W; ++w) {
+          const double xh = (X(r, c, h, w) - mu) * s;
+          g.dX(r, c, h, w) = gamma(c) * s / N * (N * dY(r, c, h, w) - sum_d - xh * sum_dxh);  // Eq. (63)
+        }
+  }
+  return g;
+}
+
+}  // namespace ex

@@ -1,0 +1,110 @@
+/// @file maxpool2d.cpp
+/// @brief Eqs. (46)–(51): max-pooling forward with an argmax cache, backward by routing.
+#include "nn/maxpool2d.hpp"
+
+#include <algorithm>
+
+#include "nn/output_size.hpp"
+
+namespace nn {
+
+std::string PoolSpec::str() const {
+  const std::string window = std::to_string(k_h) + "×" + std::to_string(k_w);
+  const std::string stride =
+      s_h == s_w ? std::to_string(s_h) : "(" + std::to_string(s_h) + ", " + std::to_string(s_w) + ")";
+  return window + ", s=" + stride;
+}
+
+Shape maxpool2d_output_shape(const Shape& in, PoolSpec spec) {
+  if (in.rank() != 4)
+    throw shape_error("Eq. (49) maxpool2d: input must be of rank 4, (R, C, H, W), got " + in.str());
+  // Eqs. (46)–(47) are the convolution's Eqs. (34)–(35) with p = 0; Eq. (48): C' = C.
+  try {
+    return Shape{in[0], in[1], conv_out_size(in[2], spec.k_h, spec.s_h, 0), conv_out_size(in[3], spec.k_w, spec.s_w, 0)};
+  } catch (const shape_error& e) {
+    throw shape_error("Eqs. (46)-(47) maxpool2d " + spec.str() + " on input " + in.str() + ": " + e.what());
+  }
+}
+
+template <class T>
+void maxpool2d_forward_into(const Tensor<T>& X, PoolSpec spec, MaxPoolCache& cache, Tensor<T>& Y) {
+  const Shape out = maxpool2d_output_shape(X.shape(), spec);
+  const std::size_t R = out[0], C = out[1], H = X.dim(2), W = X.dim(3), Hp = out[2], Wp = out[3];
+  if (Y.shape() != out) Y.resize(out);
+  cache.input_shape = X.shape();
+  cache.output_shape = out;
+  cache.argmax.resize(out.size());
+  const T* x = X.data();
+  T* y = Y.data();
+  std::size_t o = 0;  // row-major offset of (r, c, h', w') in X^(l+1)
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t c = 0; c < C; ++c) {
+      const std::size_t map = (r * C + c) * H * W;  // offset of feature map (r, c) in X^(l)
+      for (std::size_t hp = 0; hp < Hp; ++hp)
+        for (std::size_t wp = 0; wp < Wp; ++wp, ++o) {
+          // Eq. (49), corrected: 0 ≤ j < k_H, 0 ≤ i < k_W. Scanning j outer, i inner with a
+          // strict '>' keeps the FIRST maximum in row-major order of the window on ties.
+          std::size_t best = map + (hp * spec.s_h) * W + wp * spec.s_w;
+          for (std::size_t j = 0; j < spec.k_h; ++j)
+            for (std::size_t i = 0; i < spec.k_w; ++i) {
+              const std::size_t at = map + (hp * spec.s_h + j) * W + (wp * spec.s_w + i);
+              if (x[at] > x[best]) best = at;
+            }
+          y[o] = x[best];
+          cache.argmax[o] = best;  // the responsible neuron (§4.2.6), kept for the backward pass
+        }
+    }
+}
+
+template <class T>
+Tensor<T> maxpool2d_forward(const Tensor<T>& X, PoolSpec spec, MaxPoolCache& cache) {
+  Tensor<T> Y;
+  maxpool2d_forward_into(X, spec, cache, Y);
+  return Y;
+}
+
+template <class T>
+void maxpool2d_backward_into(const Tensor<T>& dY, const MaxPoolCache& cache, Tensor<T>& dX) {
+  if (cache.input_shape.rank() != 4)
+    throw shape_error("Eq. (51) maxpool2d backward: the cache is empty (run maxpool2d_forward first)");
+  require_same_shape(dY.shape(), cache.output_shape,
+                     "Eq. (51) maxpool2d backward (δ^(l+1) and the forward output X^(l+1))");
+  if (dX.shape() != cache.input_shape) dX.resize(cache.input_shape);
+  dX.fill(T(0));  // Eq. (51): 0 where no window's maximum lies
+  T* dx = dX.data();
+  const T* dy = dY.data();
+  // Eqs. (50)–(51): δ^(l+1) of each window goes to its argmax; '+=' sums the windows that
+  // share an argmax (overlap, s < k).
+  for (std::size_t o = 0; o < dY.size(); ++o) dx[cache.argmax[o]] += dy[o];
+}
+
+template <class T>
+Tensor<T> maxpool2d_backward(const Tensor<T>& dY, const MaxPoolCache& cache) {
+  Tensor<T> dX;
+  maxpool2d_backward_into(dY, cache, dX);
+  return dX;
+}
+
+template <class T>
+const Tensor<T>& MaxPool2d<T>::forward(const Tensor<T>& X) {
+  maxpool2d_forward_into(X, spec_, cache_, Y_);
+  return Y_;
+}
+
+template <class T>
+const Tensor<T>& MaxPool2d<T>::backward(const Tensor<T>& dY) {
+  maxpool2d_backward_into(dY, cache_, dX_);
+  return dX_;
+}
+
+#define NN_INSTANTIATE_MAXPOOL(T)                                                               \
+  template void maxpool2d_forward_into(const Tensor<T>&, PoolSpec, MaxPoolCache&, Tensor<T>&); \
+  template Tensor<T> maxpool2d_forward(const Tensor<T>&, PoolSpec, MaxPoolCache&);            \
+  template void maxpool2d_backward_into(const Tensor<T>&, const MaxPoolCache&, Tensor<T>&);    \
+  template Tensor<T> maxpool2d_backward(const Tensor<T>&, const MaxPoolCache&);                \
+  template class MaxPool2d<T>;
+NN_INSTANTIATE_MAXPOOL(float)
+NN_INSTANTIATE_MAXPOOL(double)
+#undef NN_INSTANTIATE_MAXPOOL
+
+}  // namespace nn
