@@ -112,3 +112,15 @@ TEST_CASE("write_file_atomically replaces a file whole", "[plot]") {
   for (auto& e : fs::directory_iterator(dir)) (void)e, ++files;
   CHECK(files == 1);  // no temporary left behind
 }
+
+TEST_CASE("Table aligns UTF-8 text by characters and honours %- left alignment", "[table]") {
+  nn::Table t({{"name", "%-s"}, {"σ²_c", "%.2f"}});
+  t.row("γ", 1.0).row("X̂ long", 22.5);
+  const std::string s = t.str();
+  CAPTURE(s);
+  // column widths in characters: 6 ("X̂ long", the hat is a combining mark) and 5 ("22.50")
+  CHECK(s.find("name     σ²_c\n") != std::string::npos);  // "name" + 2 pad + 2 gap + 1 pad
+  CHECK(s.find("γ        1.00\n") != std::string::npos);  // left-aligned name, right-aligned value
+  CHECK(s.find("X̂ long  22.50\n") != std::string::npos);
+  CHECK(s.find("-------------\n") != std::string::npos);  // the rule spans 6 + 2 + 5 characters
+}
