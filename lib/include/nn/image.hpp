@@ -1,0 +1,46 @@
+/// @file image.hpp
+/// @brief PNG images as the report's tensors (§4.2: "if it is an image, the first layer's
+///        activation has C = 3 channels, one per RGB channel"): read, convert to gray, write.
+///
+/// An image of H×W pixels is a tensor of shape (1, C, H, W) with values in [0, 1]:
+/// C = 1 (gray), 2 (gray, alpha), 3 (R, G, B) or 4 (R, G, B, alpha). Every PNG colour type and
+/// bit depth is read — palettes are expanded to RGB, gray of 1, 2 or 4 bits to 8 bits, a tRNS
+/// transparency chunk to an alpha channel, and 16-bit samples are kept at full precision
+/// (divided by 65535). Sample values are taken as stored (no gamma correction).
+#pragma once
+
+#include <filesystem>
+
+#include "nn/tensor.hpp"
+
+namespace nn {
+
+/// @brief Reads a PNG file into a tensor of shape (1, C, H, W) with values in [0, 1].
+/// @param path  the PNG file
+/// @return the image; C is 1, 2, 3 or 4 (see the file comment)
+/// @throws data_error naming the file and the fault if it is missing, not a PNG, truncated or
+///         corrupt
+Tensor<float> load_png(const std::filesystem::path& path);
+
+/// @brief The luma of an image, Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601), shape (1, 1, H, W).
+///
+/// A gray image (C = 1) is returned unchanged; the alpha channel of C = 2 or 4 is dropped.
+/// @param image  shape (1, C, H, W) with C = 1, 2, 3 or 4
+/// @throws shape_error for any other shape
+Tensor<float> to_grayscale(const Tensor<float>& image);
+
+/// @brief How save_png() maps tensor values to the 0–255 of a PNG.
+enum class PngScaling {
+  clamp,          ///< values in [0, 1] → 0–255; values outside are clamped
+  min_max,        ///< the tensor's smallest value → 0 and its largest → 255 (e.g. edge maps)
+};
+
+/// @brief Writes a gray (1, 1, H, W) or RGB (1, 3, H, W) tensor as an 8-bit PNG, atomically
+///        (a temporary file in the same folder, renamed over `path` only when complete).
+/// @param path    the PNG file to write (its folder must exist)
+/// @param image   shape (1, 1, H, W) or (1, 3, H, W)
+/// @param scaling clamp [0, 1], or stretch the tensor's [min, max] to the full range
+/// @throws shape_error for another shape; data_error naming the file if it cannot be written
+void save_png(const std::filesystem::path& path, const Tensor<float>& image, PngScaling scaling = PngScaling::clamp);
+
+}  // namespace nn

@@ -1,0 +1,392 @@
+/// @file conv2d.cpp
+/// @brief Eqs. (34)–(43): convolution forward and backward, naive loops and im2row + GEMM.
+#include "nn/conv2d.hpp"
+
+#include <cblas.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "nn/output_size.hpp"
+
+namespace nn {
+
+std::string ConvSpec::str() const { return "s=" + std::to_string(stride) + ", p=" + std::to_string(pad); }
+
+Shape conv2d_output_shape(const Shape& X, const Shape& W, ConvSpec spec) {
+  if (X.rank() != 4 || W.rank() != 4)
+    throw shape_error("Eq. (39) conv2d: input " + X.str() + " must be (R, C, H, W) and kernels " + W.str() +
+                      " must be (C', C, kH, kW)");
+  if (X[1] != W[1])
+    throw shape_error("Eq. (39) conv2d: input " + X.str() + " has C=" + std::to_string(X[1]) +
+                      " channels but kernels " + W.str() + " expect C=" + std::to_string(W[1]));
+  try {
+    const std::size_t Ho = conv_out_size(X[2], W[2], spec.stride, spec.pad);  // Eq. (35)
+    const std::size_t Wo = conv_out_size(X[3], W[3], spec.stride, spec.pad);  // Eq. (34)
+    return Shape{X[0], W[0], Ho, Wo};                                          // Eq. (36): C' kernels
+  } catch (const shape_error& e) {
+    throw shape_error(std::string(e.what()) + " — conv2d input " + X.str() + ", kernels " + W.str() + ", " +
+                      spec.str());
+  }
+}
+
+namespace {
+
+template <class T>
+void require_bias(const Tensor<T>& b, const Shape& W) {
+  if (b.rank() != 1 || b.dim(0) != W[0])
+    throw shape_error("Eq. (39) conv2d: bias " + b.shape().str() + " must have one entry per kernel, (" +
+                      std::to_string(W[0]) + "), for kernels " + W.str());
+}
+
+template <class T>
+void require_delta(const Tensor<T>& dY, const Shape& out, const char* where) {
+  if (dY.shape() != out)
+    throw shape_error(std::string(where) + ": δ^(l+1) " + dY.shape().str() +
+                      " must have the forward output's shape " + out.str());
+}
+
+using Index = std::ptrdiff_t;
+
+// ---- GEMM through OpenBLAS, row-major ----
+inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::size_t M, std::size_t N, std::size_t K, const float* A,
+                 std::size_t lda, const float* B, std::size_t ldb, float beta, float* C, std::size_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta, tb, int(M), int(N), int(K), 1.0f, A, int(lda), B, int(ldb), beta, C, int(ldc));
+}
+inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::size_t M, std::size_t N, std::size_t K, const double* A,
+                 std::size_t lda, const double* B, std::size_t ldb, double beta, double* C, std::size_t ldc) {
+  cblas_dgemm(CblasRowMajor, ta, tb, int(M), int(N), int(K), 1.0, A, int(lda), B, int(ldb), beta, C, int(ldc));
+}
+
+/// Geometry of one convolution, from the shapes (all sizes through conv_out_size).
+struct Geometry {
+  std::size_t R, C, H, W, Cp, kH, kW, Ho, Wo, s, p;
+  std::size_t N() const { return Ho * Wo; }      // output pixels per example
+  std::size_t K() const { return C * kH * kW; }  // entries per window
+  /// the range [lo, hi) of w' whose tap i lands inside the unpadded row: 0 ≤ s·w' + i − p < W
+  void valid_range(std::size_t i, std::size_t n_out, std::size_t n_in, std::size_t& lo, std::size_t& hi) const {
+    const Index off = Index(i) - Index(p);
+    lo = off >= 0 ? 0 : std::size_t((-off + Index(s) - 1) / Index(s));
+    const Index last = Index(n_in) - 1 - off;  // s·w' ≤ last
+    hi = last < 0 ? 0 : std::min(n_out, std::size_t(last) / s + 1);
+    lo = std::min(lo, hi);
+  }
+};
+
+Geometry geometry(const Shape& X, const Shape& W, ConvSpec spec) {
+  const Shape out = conv2d_output_shape(X, W, spec);
+  return Geometry{X[0], X[1], X[2], X[3], W[0], W[2], W[3], out[2], out[3], spec.stride, spec.pad};
+}
+
+// The fast path stores one example's im2row matrix transposed: rowsT (K × N), entry
+// ((c·kH + j)·kW + i, h'·W' + w') = X̃_{c, s·h'+j, s·w'+i}. Stored this way, both the reads
+// from X and the writes run along w, so the copy is a memcpy per row when s = 1. (Other
+// libraries call this layout im2col.)
+template <class T>
+void im2row_transposed(const T* x, const Geometry& g, T* rowsT) {
+  const std::size_t N = g.N();
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t j = 0; j < g.kH; ++j)
+      for (std::size_t i = 0; i < g.kW; ++i) {
+        T* dst = rowsT + ((c * g.kH + j) * g.kW + i) * N;
+        std::size_t lo, hi;
+        g.valid_range(i, g.Wo, g.W, lo, hi);
+        for (std::size_t ho = 0; ho < g.Ho; ++ho, dst += g.Wo) {
+          const Index h = Index(ho * g.s + j) - Index(g.p);
+          if (h < 0 || h >= Index(g.H)) {
+            std::fill(dst, dst + g.Wo, T(0));
+            continue;
+          }
+          const T* row = x + (c * g.H + std::size_t(h)) * g.W;  // row[s·w' + i − p] = X_{c,h,s·w'+i−p}
+          std::fill(dst, dst + lo, T(0));
+          if (g.s == 1) {
+            if (hi > lo) std::memcpy(dst + lo, row + (lo + i - g.p), (hi - lo) * sizeof(T));
+          } else {
+            for (std::size_t wo = lo; wo < hi; ++wo) dst[wo] = row[wo * g.s + i - g.p];
+          }
+          std::fill(dst + hi, dst + g.Wo, T(0));
+        }
+      }
+}
+
+// The adjoint of im2row_transposed: adds every entry back to where it was copied from.
+template <class T>
+void row2im_transposed_add(const T* rowsT, const Geometry& g, T* x) {
+  const std::size_t N = g.N();
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t j = 0; j < g.kH; ++j)
+      for (std::size_t i = 0; i < g.kW; ++i) {
+        const T* src = rowsT + ((c * g.kH + j) * g.kW + i) * N;
+        std::size_t lo, hi;
+        g.valid_range(i, g.Wo, g.W, lo, hi);
+        for (std::size_t ho = 0; ho < g.Ho; ++ho, src += g.Wo) {
+          const Index h = Index(ho * g.s + j) - Index(g.p);
+          if (h < 0 || h >= Index(g.H)) continue;  // a padding row: its gradient is dropped
+          T* row = x + (c * g.H + std::size_t(h)) * g.W;
+          for (std::size_t wo = lo; wo < hi; ++wo) row[wo * g.s + i - g.p] += src[wo];
+        }
+      }
+}
+
+}  // namespace
+
+// ---- naive ------------------------------------------------------------------------------------
+
+template <class T>
+Tensor<T> conv2d_forward_naive(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, ConvSpec spec) {
+  const Shape out = conv2d_output_shape(X.shape(), W.shape(), spec);  // Eqs. (34)–(36)
+  require_bias(b, W.shape());
+  const std::size_t R = out[0], Cp = out[1], Ho = out[2], Wo = out[3];
+  const std::size_t C = X.dim(1), kH = W.dim(2), kW = W.dim(3);
+  const Index s = Index(spec.stride), p = Index(spec.pad), H = Index(X.dim(2)), Wd = Index(X.dim(3));
+  // X̃: X padded with p zeros on every side (Figure 7); (hp, wp) are coordinates in X̃.
+  auto X_padded = [&](std::size_t r, std::size_t c, Index hp, Index wp) -> T {
+    const Index h = hp - p, w = wp - p;
+    return (h < 0 || h >= H || w < 0 || w >= Wd) ? T(0) : X(r, c, std::size_t(h), std::size_t(w));
+  };
+  Tensor<T> Y(out);
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t cp = 0; cp < Cp; ++cp)
+      for (std::size_t ho = 0; ho < Ho; ++ho)
+        for (std::size_t wo = 0; wo < Wo; ++wo) {
+          T sum = 0;
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t j = 0; j < kH; ++j)
+              for (std::size_t i = 0; i < kW; ++i)  // Eq. (39) with h = s·h' + j, w = s·w' + i (Eqs. (37)–(38))
+                sum += X_padded(r, c, s * Index(ho) + Index(j), s * Index(wo) + Index(i)) * W(cp, c, j, i);
+          Y(r, cp, ho, wo) = sum + b(cp);
+        }
+  return Y;
+}
+
+template <class T>
+Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& dY, ConvSpec spec) {
+  const Shape out = conv2d_output_shape(X.shape(), W.shape(), spec);
+  require_delta(dY, out, "Eqs. (40)-(43) conv2d backward");
+  const std::size_t R = out[0], Cp = out[1], Ho = out[2], Wo = out[3];
+  const std::size_t C = X.dim(1), H = X.dim(2), Wd = X.dim(3), kH = W.dim(2), kW = W.dim(3);
+  const std::size_t s = spec.stride, p = spec.pad, Hpad = H + 2 * p, Wpad = Wd + 2 * p;
+  auto X_padded = [&](std::size_t r, std::size_t c, std::size_t hp, std::size_t wp) -> T {
+    return (hp < p || hp >= H + p || wp < p || wp >= Wd + p) ? T(0) : X(r, c, hp - p, wp - p);
+  };
+
+  Conv2dGradients<T> g{Tensor<T>(X.shape()), Tensor<T>(W.shape()), Tensor<T>(Shape{Cp})};
+
+  // Bias gradient: b_{c'} is added to every output pixel of every example, so δ sums over r, h', w'.
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t cp = 0; cp < Cp; ++cp)
+      for (std::size_t ho = 0; ho < Ho; ++ho)
+        for (std::size_t wo = 0; wo < Wo; ++wo) g.db(cp) += dY(r, cp, ho, wo);
+
+  // Eq. (43), corrected: ∂L/∂W_{c',c,j,i} = Σ_r Σ_h' Σ_w' X̃_{r,c,s·h'+j,s·w'+i} δ_{r,c',h',w'} (no 1/R).
+  for (std::size_t cp = 0; cp < Cp; ++cp)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t j = 0; j < kH; ++j)
+        for (std::size_t i = 0; i < kW; ++i) {
+          T sum = 0;
+          for (std::size_t r = 0; r < R; ++r)
+            for (std::size_t ho = 0; ho < Ho; ++ho)
+              for (std::size_t wo = 0; wo < Wo; ++wo) sum += X_padded(r, c, s * ho + j, s * wo + i) * dY(r, cp, ho, wo);
+          g.dW(cp, c, j, i) = sum;
+        }
+
+  // Eq. (42), generalised. Step 1: dilate δ by s and pad it with k − 1 zeros (plus the rows and
+  // columns of X̃ that no window reached because of the floor in Eq. (34)):
+  //   D_{r,c',(kH−1)+s·h',(kW−1)+s·w'} = δ_{r,c',h',w'},  D of size (Hpad + kH − 1) × (Wpad + kW − 1).
+  Tensor<T> D(Shape{R, Cp, Hpad + kH - 1, Wpad + kW - 1});
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t cp = 0; cp < Cp; ++cp)
+      for (std::size_t ho = 0; ho < Ho; ++ho)
+        for (std::size_t wo = 0; wo < Wo; ++wo) D(r, cp, kH - 1 + s * ho, kW - 1 + s * wo) = dY(r, cp, ho, wo);
+  // Step 2: rot(W), every kernel turned by 180°.
+  Tensor<T> W_rot(W.shape());
+  for (std::size_t cp = 0; cp < Cp; ++cp)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t j = 0; j < kH; ++j)
+        for (std::size_t i = 0; i < kW; ++i) W_rot(cp, c, j, i) = W(cp, c, kH - 1 - j, kW - 1 - i);
+  // Step 3: the full convolution Σ_c' rot(W_{c',c}) * δ_{r,c'} — a stride-1 convolution of D —
+  // gives ∂L/∂X̃, the gradient of the padded input. Step 4: crop p from every side.
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t hp = p; hp < H + p; ++hp)      // only the rows and columns that
+        for (std::size_t wp = p; wp < Wd + p; ++wp) {  // survive the crop are computed
+          T sum = 0;
+          for (std::size_t cp = 0; cp < Cp; ++cp)
+            for (std::size_t j = 0; j < kH; ++j)
+              for (std::size_t i = 0; i < kW; ++i) sum += W_rot(cp, c, j, i) * D(r, cp, hp + j, wp + i);
+          g.dX(r, c, hp - p, wp - p) = sum;
+        }
+  return g;
+}
+
+// ---- im2row / row2im (the report's row layout) ------------------------------------------------
+
+template <class T>
+Tensor<T> im2row(const Tensor<T>& X, std::size_t kH, std::size_t kW, ConvSpec spec) {
+  if (X.rank() != 4) throw shape_error("im2row: input " + X.shape().str() + " must be (R, C, H, W)");
+  const Geometry g = geometry(X.shape(), Shape{1, X.dim(1), kH, kW}, spec);
+  Tensor<T> rows(Shape{g.R * g.N(), g.K()});
+  for (std::size_t r = 0; r < g.R; ++r)
+    for (std::size_t ho = 0; ho < g.Ho; ++ho)
+      for (std::size_t wo = 0; wo < g.Wo; ++wo)
+        for (std::size_t c = 0; c < g.C; ++c)
+          for (std::size_t j = 0; j < g.kH; ++j)
+            for (std::size_t i = 0; i < g.kW; ++i) {
+              const Index h = Index(g.s * ho + j) - Index(g.p), w = Index(g.s * wo + i) - Index(g.p);
+              const bool inside = h >= 0 && h < Index(g.H) && w >= 0 && w < Index(g.W);
+              rows((r * g.Ho + ho) * g.Wo + wo, (c * g.kH + j) * g.kW + i) =
+                  inside ? X(r, c, std::size_t(h), std::size_t(w)) : T(0);
+            }
+  return rows;
+}
+
+template <class T>
+Tensor<T> row2im(const Tensor<T>& rows, const Shape& x_shape, std::size_t kH, std::size_t kW, ConvSpec spec) {
+  if (x_shape.rank() != 4) throw shape_error("row2im: input shape " + x_shape.str() + " must be (R, C, H, W)");
+  const Geometry g = geometry(x_shape, Shape{1, x_shape[1], kH, kW}, spec);
+  require_same_shape(rows.shape(), Shape{g.R * g.N(), g.K()}, "row2im (rows and R·H'·W' × C·kH·kW)");
+  Tensor<T> X(x_shape);
+  for (std::size_t r = 0; r < g.R; ++r)
+    for (std::size_t ho = 0; ho < g.Ho; ++ho)
+      for (std::size_t wo = 0; wo < g.Wo; ++wo)
+        for (std::size_t c = 0; c < g.C; ++c)
+          for (std::size_t j = 0; j < g.kH; ++j)
+            for (std::size_t i = 0; i < g.kW; ++i) {
+              const Index h = Index(g.s * ho + j) - Index(g.p), w = Index(g.s * wo + i) - Index(g.p);
+              if (h >= 0 && h < Index(g.H) && w >= 0 && w < Index(g.W))
+                X(r, c, std::size_t(h), std::size_t(w)) += rows((r * g.Ho + ho) * g.Wo + wo, (c * g.kH + j) * g.kW + i);
+            }
+  return X;
+}
+
+// ---- fast: im2row + GEMM ----------------------------------------------------------------------
+
+template <class T>
+void conv2d_forward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, ConvSpec spec, Tensor<T>& Y,
+                         Tensor<T>& rows) {
+  const Geometry g = geometry(X.shape(), W.shape(), spec);
+  require_bias(b, W.shape());
+  const Shape out{g.R, g.Cp, g.Ho, g.Wo};
+  const std::size_t N = g.N(), K = g.K();
+  if (Y.shape() != out) Y.resize(out);
+  if (rows.shape() != Shape{K, N}) rows.resize(Shape{K, N});
+  for (std::size_t r = 0; r < g.R; ++r) {
+    im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rows.data());
+    T* y = Y.data() + r * g.Cp * N;
+    // Eq. (39) as one product: Y_r (C' × H'W') = W (C' × C·kH·kW) · rows_r^T (C·kH·kW × H'W')
+    gemm(CblasNoTrans, CblasNoTrans, g.Cp, N, K, W.data(), K, rows.data(), N, T(0), y, N);
+    for (std::size_t cp = 0; cp < g.Cp; ++cp)
+      for (std::size_t n = 0; n < N; ++n) y[cp * N + n] += b[cp];
+  }
+}
+
+template <class T>
+void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& dY, ConvSpec spec,
+                          Conv2dGradients<T>& grads, Tensor<T>& rows, Tensor<T>& drows) {
+  const Geometry g = geometry(X.shape(), W.shape(), spec);
+  require_delta(dY, Shape{g.R, g.Cp, g.Ho, g.Wo}, "Eqs. (40)-(43) conv2d backward");
+  const std::size_t N = g.N(), K = g.K();
+  if (grads.dX.shape() != X.shape()) grads.dX.resize(X.shape());
+  if (grads.dW.shape() != W.shape()) grads.dW.resize(W.shape());
+  if (grads.db.shape() != Shape{g.Cp}) grads.db.resize(Shape{g.Cp});
+  if (rows.shape() != Shape{K, N}) rows.resize(Shape{K, N});
+  if (drows.shape() != Shape{K, N}) drows.resize(Shape{K, N});
+  grads.dX.fill(T(0));
+  grads.db.fill(T(0));
+  for (std::size_t r = 0; r < g.R; ++r) {
+    const T* delta = dY.data() + r * g.Cp * N;  // δ_r as a (C' × H'W') matrix
+    im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rows.data());
+    // Eq. (43): dW (C' × K) = Σ_r δ_r · rows_r  (overwrite at r = 0, then add)
+    gemm(CblasNoTrans, CblasTrans, g.Cp, K, N, delta, N, rows.data(), N, r == 0 ? T(0) : T(1), grads.dW.data(), K);
+    // Eq. (42): the gradient of every window, rows_r^T's gradient = W^T δ_r, routed back by row2im
+    gemm(CblasTrans, CblasNoTrans, K, N, g.Cp, W.data(), K, delta, N, T(0), drows.data(), N);
+    row2im_transposed_add(drows.data(), g, grads.dX.data() + r * g.C * g.H * g.W);
+    for (std::size_t cp = 0; cp < g.Cp; ++cp)
+      for (std::size_t n = 0; n < N; ++n) grads.db[cp] += delta[cp * N + n];
+  }
+}
+
+template <class T>
+Tensor<T> conv2d_forward(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, ConvSpec spec,
+                         Conv2dCache<T>& cache) {
+  Tensor<T> Y, rows;
+  conv2d_forward_gemm(X, W, b, spec, Y, rows);
+  cache.X = X;
+  cache.spec = spec;
+  return Y;
+}
+
+template <class T>
+Conv2dGradients<T> conv2d_backward(const Tensor<T>& dY, const Tensor<T>& W, const Conv2dCache<T>& cache) {
+  Conv2dGradients<T> grads;
+  Tensor<T> rows, drows;
+  conv2d_backward_gemm(cache.X, W, dY, cache.spec, grads, rows, drows);
+  return grads;
+}
+
+// ---- layer ------------------------------------------------------------------------------------
+
+template <class T>
+Conv2d<T>::Conv2d(std::size_t in_channels, std::size_t out_channels, std::size_t kH, std::size_t kW, ConvSpec spec,
+                  std::uint64_t seed)
+    : spec_(spec), W_(Shape{out_channels, in_channels, kH, kW}), b_(Shape{out_channels}) {
+  if (spec.stride == 0) throw shape_error("Conv2d: stride s must be at least 1 (Eqs. (34)-(35))");
+  // He initialisation: Var(W) = 2 / fan_in keeps the variance of ReLU activations constant.
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, std::sqrt(2.0 / double(in_channels * kH * kW)));
+  for (auto& w : W_) w = T(normal(rng));
+  grads_.dW = Tensor<T>(W_.shape());
+  grads_.db = Tensor<T>(b_.shape());
+}
+
+template <class T>
+std::string Conv2d<T>::name() const {
+  return "Conv2d(" + std::to_string(W_.dim(1)) + " → " + std::to_string(W_.dim(0)) + ", " + std::to_string(W_.dim(2)) +
+         "×" + std::to_string(W_.dim(3)) + ", " + spec_.str() + ")";
+}
+
+template <class T>
+Shape Conv2d<T>::output_shape(const Shape& input) const {
+  return conv2d_output_shape(input, W_.shape(), spec_);
+}
+
+template <class T>
+const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& X) {
+  if (X_.shape() != X.shape()) X_.resize(X.shape());
+  std::copy(X.begin(), X.end(), X_.begin());  // the cache of the backward pass, buffer reused
+  conv2d_forward_gemm(X_, W_, b_, spec_, Y_, rows_);
+  return Y_;
+}
+
+template <class T>
+const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dY) {
+  if (X_.empty()) throw shape_error(name() + ": backward() called before forward()");
+  conv2d_backward_gemm(X_, W_, dY, spec_, grads_, rows_, drows_);
+  return grads_.dX;
+}
+
+template <class T>
+std::vector<Parameter<T>> Conv2d<T>::parameters() {
+  return {{"W", &W_, &grads_.dW}, {"b", &b_, &grads_.db}};
+}
+
+#define NN_CONV2D_INSTANTIATE(T)                                                                                    \
+  template Tensor<T> conv2d_forward_naive(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, ConvSpec);          \
+  template Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, ConvSpec); \
+  template Tensor<T> im2row(const Tensor<T>&, std::size_t, std::size_t, ConvSpec);                                 \
+  template Tensor<T> row2im(const Tensor<T>&, const Shape&, std::size_t, std::size_t, ConvSpec);                   \
+  template void conv2d_forward_gemm(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, ConvSpec, Tensor<T>&,     \
+                                    Tensor<T>&);                                                                    \
+  template void conv2d_backward_gemm(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, ConvSpec,               \
+                                     Conv2dGradients<T>&, Tensor<T>&, Tensor<T>&);                                  \
+  template Tensor<T> conv2d_forward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, ConvSpec,                 \
+                                    Conv2dCache<T>&);                                                               \
+  template Conv2dGradients<T> conv2d_backward(const Tensor<T>&, const Tensor<T>&, const Conv2dCache<T>&);           \
+  template class Conv2d<T>;
+
+NN_CONV2D_INSTANTIATE(float)
+NN_CONV2D_INSTANTIATE(double)
+
+}  // namespace nn
