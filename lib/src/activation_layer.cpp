@@ -2,6 +2,8 @@
 /// @brief Eqs. (44)–(45).
 #include "nn/activation_layer.hpp"
 
+#include <cmath>
+
 namespace nn {
 
 template <class T>
@@ -17,14 +19,30 @@ Tensor<T> activation_backward(const Tensor<T>& X, const Tensor<T>& dY, Activatio
   return dX;
 }
 
+// The loops below are written once per function (the switch outside the loop) so that the
+// compiler vectorises them; they compute exactly Eqs. (44) and (45).
 template <class T>
 const Tensor<T>& Activation<T>::forward(const Tensor<T>& X) {
   if (X_.shape() != X.shape()) {
     X_.resize(X.shape());
     Y_.resize(X.shape());
   }
-  std::copy(X.begin(), X.end(), X_.begin());
-  for (std::size_t i = 0; i < X.size(); ++i) Y_[i] = activate(f_, X[i]);  // Eq. (44)
+  const std::size_t n = X.size();
+  const T* x = X.data();
+  T* xc = X_.data();
+  T* y = Y_.data();
+  std::copy(x, x + n, xc);  // the cache: Eq. (45) needs X^(l)
+  switch (f_) {
+    case ActivationFunction::relu:
+      for (std::size_t i = 0; i < n; ++i) y[i] = x[i] < T(0) ? T(0) : x[i];  // Eq. (44) with Eq. (10)
+      break;
+    case ActivationFunction::sigmoid:
+      for (std::size_t i = 0; i < n; ++i) y[i] = sigmoid(x[i]);  // Eq. (44) with Eq. (8)
+      break;
+    case ActivationFunction::tanh:
+      for (std::size_t i = 0; i < n; ++i) y[i] = std::tanh(x[i]);  // Eq. (44) with Eq. (9)
+      break;
+  }
   return Y_;
 }
 
@@ -32,7 +50,22 @@ template <class T>
 const Tensor<T>& Activation<T>::backward(const Tensor<T>& dY) {
   require_same_shape(X_.shape(), dY.shape(), "Eq. (45) " + name() + " backward (X and δ)");
   if (dX_.shape() != dY.shape()) dX_.resize(dY.shape());
-  for (std::size_t i = 0; i < dY.size(); ++i) dX_[i] = dY[i] * activate_prime(f_, X_[i]);  // Eq. (45)
+  const std::size_t n = dY.size();
+  const T* d = dY.data();
+  const T* x = X_.data();
+  const T* y = Y_.data();
+  T* dx = dX_.data();
+  switch (f_) {
+    case ActivationFunction::relu:  // Eq. (45) with Eq. (13): ReLU′(x) = [x ≥ 0]
+      for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] < T(0) ? T(0) : d[i];
+      break;
+    case ActivationFunction::sigmoid:  // Eq. (45) with Eq. (11): σ′ = σ(1 − σ), σ = Y
+      for (std::size_t i = 0; i < n; ++i) dx[i] = d[i] * (y[i] * (T(1) - y[i]));
+      break;
+    case ActivationFunction::tanh:  // Eq. (45) with Eq. (12): tanh′ = 1 − tanh², tanh = Y
+      for (std::size_t i = 0; i < n; ++i) dx[i] = d[i] * (T(1) - y[i] * y[i]);
+      break;
+  }
   return dX_;
 }
 

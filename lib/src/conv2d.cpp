@@ -1,8 +1,12 @@
 /// @file conv2d.cpp
 /// @brief Eqs. (34)–(43): convolution forward and backward, naive loops and im2row + GEMM.
 #include "nn/conv2d.hpp"
+#include "nn/threads.hpp"
 
 #include <cblas.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -84,13 +88,15 @@ Geometry geometry(const Shape& X, const Shape& W, ConvSpec spec) {
 // ((c·kH + j)·kW + i, h'·W' + w') = X̃_{c, s·h'+j, s·w'+i}. Stored this way, both the reads
 // from X and the writes run along w, so the copy is a memcpy per row when s = 1. (Other
 // libraries call this layout im2col.)
+//
+// `ld` is the distance between two rows of rowsT: N for one example, or G·N when G examples
+// share one matrix side by side (the grouped GEMMs below).
 template <class T>
-void im2row_transposed(const T* x, const Geometry& g, T* rowsT) {
-  const std::size_t N = g.N();
+void im2row_transposed(const T* x, const Geometry& g, T* rowsT, std::size_t ld) {
   for (std::size_t c = 0; c < g.C; ++c)
     for (std::size_t j = 0; j < g.kH; ++j)
       for (std::size_t i = 0; i < g.kW; ++i) {
-        T* dst = rowsT + ((c * g.kH + j) * g.kW + i) * N;
+        T* dst = rowsT + ((c * g.kH + j) * g.kW + i) * ld;
         std::size_t lo, hi;
         g.valid_range(i, g.Wo, g.W, lo, hi);
         for (std::size_t ho = 0; ho < g.Ho; ++ho, dst += g.Wo) {
@@ -113,12 +119,11 @@ void im2row_transposed(const T* x, const Geometry& g, T* rowsT) {
 
 // The adjoint of im2row_transposed: adds every entry back to where it was copied from.
 template <class T>
-void row2im_transposed_add(const T* rowsT, const Geometry& g, T* x) {
-  const std::size_t N = g.N();
+void row2im_transposed_add(const T* rowsT, const Geometry& g, T* x, std::size_t ld) {
   for (std::size_t c = 0; c < g.C; ++c)
     for (std::size_t j = 0; j < g.kH; ++j)
       for (std::size_t i = 0; i < g.kW; ++i) {
-        const T* src = rowsT + ((c * g.kH + j) * g.kW + i) * N;
+        const T* src = rowsT + ((c * g.kH + j) * g.kW + i) * ld;
         std::size_t lo, hi;
         g.valid_range(i, g.Wo, g.W, lo, hi);
         for (std::size_t ho = 0; ho < g.Ho; ++ho, src += g.Wo) {
@@ -263,6 +268,31 @@ Tensor<T> row2im(const Tensor<T>& rows, const Shape& x_shape, std::size_t kH, st
 
 // ---- fast: im2row + GEMM ----------------------------------------------------------------------
 
+namespace {
+
+// The fast path runs the examples of a batch in parallel, as PyTorch's CPU convolution does:
+// each thread takes whole examples, builds one example's im2row matrix (small enough to stay
+// in cache) and calls a single-threaded GEMM on it. OpenBLAS's own threads are off meanwhile
+// (SingleThreadedBlas), so the two kinds of threads never oversubscribe the cores.
+int worker_count(std::size_t examples) {
+#ifdef _OPENMP
+  return int(std::min<std::size_t>(std::size_t(omp_get_max_threads()), std::max<std::size_t>(1, examples)));
+#else
+  (void)examples;
+  return 1;
+#endif
+}
+
+int worker_id() {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+}  // namespace
+
 template <class T>
 void conv2d_forward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, ConvSpec spec, Tensor<T>& Y,
                          Tensor<T>& rows) {
@@ -270,41 +300,68 @@ void conv2d_forward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>
   require_bias(b, W.shape());
   const Shape out{g.R, g.Cp, g.Ho, g.Wo};
   const std::size_t N = g.N(), K = g.K();
+  const int workers = worker_count(g.R);
   if (Y.shape() != out) Y.resize(out);
-  if (rows.shape() != Shape{K, N}) rows.resize(Shape{K, N});
-  for (std::size_t r = 0; r < g.R; ++r) {
-    im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rows.data());
+  if (rows.size() != std::size_t(workers) * K * N) rows.resize(Shape{std::size_t(workers) * K * N});
+  const SingleThreadedBlas blas_off;  // no-op inside a training loop, which holds one already
+#pragma omp parallel for num_threads(workers) schedule(static)
+  for (std::ptrdiff_t rr = 0; rr < std::ptrdiff_t(g.R); ++rr) {
+    const std::size_t r = std::size_t(rr);
+    T* rowsT = rows.data() + std::size_t(worker_id()) * K * N;
+    im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rowsT, N);
     T* y = Y.data() + r * g.Cp * N;
-    // Eq. (39) as one product: Y_r (C' × H'W') = W (C' × C·kH·kW) · rows_r^T (C·kH·kW × H'W')
-    gemm(CblasNoTrans, CblasNoTrans, g.Cp, N, K, W.data(), K, rows.data(), N, T(0), y, N);
-    for (std::size_t cp = 0; cp < g.Cp; ++cp)
-      for (std::size_t n = 0; n < N; ++n) y[cp * N + n] += b[cp];
+    // Eq. (39) as one product: Y_r (C′ × H′W′) = W (C′ × C·kH·kW) · rows_r^T (C·kH·kW × H′W′)
+    gemm(CblasNoTrans, CblasNoTrans, g.Cp, N, K, W.data(), K, rowsT, N, T(0), y, N);
+    for (std::size_t cp = 0; cp < g.Cp; ++cp) {
+      const T bias = b[cp];
+      for (std::size_t k = 0; k < N; ++k) y[cp * N + k] += bias;  // + b_{c′}
+    }
   }
 }
 
 template <class T>
 void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& dY, ConvSpec spec,
-                          Conv2dGradients<T>& grads, Tensor<T>& rows, Tensor<T>& drows) {
+                          Conv2dGradients<T>& grads, Tensor<T>& rows, Tensor<T>& drows, bool input_gradient) {
   const Geometry g = geometry(X.shape(), W.shape(), spec);
   require_delta(dY, Shape{g.R, g.Cp, g.Ho, g.Wo}, "Eqs. (40)-(43) conv2d backward");
-  const std::size_t N = g.N(), K = g.K();
+  const std::size_t N = g.N(), K = g.K(), Cp = g.Cp;
+  const int workers = worker_count(g.R);
   if (grads.dX.shape() != X.shape()) grads.dX.resize(X.shape());
   if (grads.dW.shape() != W.shape()) grads.dW.resize(W.shape());
-  if (grads.db.shape() != Shape{g.Cp}) grads.db.resize(Shape{g.Cp});
-  if (rows.shape() != Shape{K, N}) rows.resize(Shape{K, N});
-  if (drows.shape() != Shape{K, N}) drows.resize(Shape{K, N});
-  grads.dX.fill(T(0));
+  if (grads.db.shape() != Shape{Cp}) grads.db.resize(Shape{Cp});
+  // per worker: an im2row matrix in rows; its gradient and partial sums of dW and db in drows
+  const std::size_t per = K * N + Cp * K + Cp;
+  if (rows.size() != std::size_t(workers) * K * N) rows.resize(Shape{std::size_t(workers) * K * N});
+  if (drows.size() != std::size_t(workers) * per) drows.resize(Shape{std::size_t(workers) * per});
+  std::fill(drows.begin(), drows.end(), T(0));
+  const SingleThreadedBlas blas_off;  // no-op inside a training loop, which holds one already
+#pragma omp parallel for num_threads(workers) schedule(static)
+  for (std::ptrdiff_t rr = 0; rr < std::ptrdiff_t(g.R); ++rr) {
+    const std::size_t r = std::size_t(rr);
+    const std::size_t t = std::size_t(worker_id());
+    T* rowsT = rows.data() + t * K * N;
+    T* drowsT = drows.data() + t * per;
+    T* dW = drowsT + K * N;
+    T* db = dW + Cp * K;
+    const T* delta = dY.data() + r * Cp * N;  // δ_r as a (C′ × H′W′) matrix
+    im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rowsT, N);
+    // Eq. (43): dW (C′ × K) += δ_r · rows_r, the sum over the batch (no 1/R: the loss has it)
+    gemm(CblasNoTrans, CblasTrans, Cp, K, N, delta, N, rowsT, N, T(1), dW, K);
+    for (std::size_t cp = 0; cp < Cp; ++cp)
+      for (std::size_t k = 0; k < N; ++k) db[cp] += delta[cp * N + k];  // ∂L/∂b_{c′} = Σ δ
+    if (!input_gradient) continue;
+    // Eq. (42): every window's gradient W^T δ_r, routed back by row2im (rotation, dilation, crop)
+    gemm(CblasTrans, CblasNoTrans, K, N, Cp, W.data(), K, delta, N, T(0), drowsT, N);
+    T* dx = grads.dX.data() + r * g.C * g.H * g.W;
+    std::fill(dx, dx + g.C * g.H * g.W, T(0));
+    row2im_transposed_add(drowsT, g, dx, N);
+  }
+  grads.dW.fill(T(0));
   grads.db.fill(T(0));
-  for (std::size_t r = 0; r < g.R; ++r) {
-    const T* delta = dY.data() + r * g.Cp * N;  // δ_r as a (C' × H'W') matrix
-    im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rows.data());
-    // Eq. (43): dW (C' × K) = Σ_r δ_r · rows_r  (overwrite at r = 0, then add)
-    gemm(CblasNoTrans, CblasTrans, g.Cp, K, N, delta, N, rows.data(), N, r == 0 ? T(0) : T(1), grads.dW.data(), K);
-    // Eq. (42): the gradient of every window, rows_r^T's gradient = W^T δ_r, routed back by row2im
-    gemm(CblasTrans, CblasNoTrans, K, N, g.Cp, W.data(), K, delta, N, T(0), drows.data(), N);
-    row2im_transposed_add(drows.data(), g, grads.dX.data() + r * g.C * g.H * g.W);
-    for (std::size_t cp = 0; cp < g.Cp; ++cp)
-      for (std::size_t n = 0; n < N; ++n) grads.db[cp] += delta[cp * N + n];
+  for (int t = 0; t < workers; ++t) {
+    const T* dW = drows.data() + std::size_t(t) * per + K * N;
+    for (std::size_t k = 0; k < Cp * K; ++k) grads.dW[k] += dW[k];
+    for (std::size_t cp = 0; cp < Cp; ++cp) grads.db[cp] += dW[Cp * K + cp];
   }
 }
 
@@ -363,7 +420,8 @@ const Tensor<T>& Conv2d<T>::forward(const Tensor<T>& X) {
 template <class T>
 const Tensor<T>& Conv2d<T>::backward(const Tensor<T>& dY) {
   if (X_.empty()) throw shape_error(name() + ": backward() called before forward()");
-  conv2d_backward_gemm(X_, W_, dY, spec_, grads_, rows_, drows_);
+  // The first layer of a network needs no δ for its input (the images): skip that product.
+  conv2d_backward_gemm(X_, W_, dY, spec_, grads_, rows_, drows_, this->input_gradient());
   return grads_.dX;
 }
 
@@ -380,7 +438,7 @@ std::vector<Parameter<T>> Conv2d<T>::parameters() {
   template void conv2d_forward_gemm(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, ConvSpec, Tensor<T>&,     \
                                     Tensor<T>&);                                                                    \
   template void conv2d_backward_gemm(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, ConvSpec,               \
-                                     Conv2dGradients<T>&, Tensor<T>&, Tensor<T>&);                                  \
+                                     Conv2dGradients<T>&, Tensor<T>&, Tensor<T>&, bool);                            \
   template Tensor<T> conv2d_forward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, ConvSpec,                 \
                                     Conv2dCache<T>&);                                                               \
   template Conv2dGradients<T> conv2d_backward(const Tensor<T>&, const Tensor<T>&, const Conv2dCache<T>&);           \

@@ -66,6 +66,11 @@ std::vector<Parameter<T>> Sequential<T>::buffers() {
 }
 
 template <class T>
+void Sequential<T>::set_input_gradient(bool needed) {
+  if (!layers_.empty()) layers_.front()->set_input_gradient(needed);
+}
+
+template <class T>
 void Sequential<T>::set_training(bool training) {
   for (auto& l : layers_) l->set_training(training);
 }

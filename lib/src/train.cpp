@@ -14,6 +14,7 @@
 #include <boost/format.hpp>
 
 #include "nn/loss.hpp"
+#include "nn/threads.hpp"
 
 namespace nn {
 
@@ -84,6 +85,13 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), rng);
   net.set_training(true);
+  // Only the parameter gradients are needed, not δ for the images; restored on every exit.
+  struct InputGradientOff {
+    Sequential<float>& n;
+    explicit InputGradientOff(Sequential<float>& s) : n(s) { n.set_input_gradient(false); }
+    ~InputGradientOff() { n.set_input_gradient(true); }
+  } input_gradient_off(net);
+  const SingleThreadedBlas blas_off;  // the layers thread over the examples instead
   const auto params = net.parameters();
   Tensor<float> X, dZ;
   std::vector<std::size_t> labels;
@@ -120,6 +128,7 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
 EpochStats evaluate(Sequential<float>& net, const Dataset& ds, std::size_t batch, std::vector<int>* predictions) {
   const std::size_t N = ds.size();
   net.set_training(false);
+  const SingleThreadedBlas blas_off;
   std::vector<std::size_t> order(N);
   std::iota(order.begin(), order.end(), 0);
   Tensor<float> X;

@@ -131,31 +131,38 @@ Tensor<T> row2im(const Tensor<T>& rows, const Shape& x_shape, std::size_t kH, st
 // ---- fast: im2row + GEMM ------------------------------------------------------------------
 
 /// @brief Eq. (39) by im2row + GEMM into caller-owned buffers (no allocation once they have
-///        the right size). Per example r: rows_r = im2row(X_r) (H′W′ × Ck_Hk_W), then
-///        @f$Y_r = W\,\mathrm{rows}_r^T + b@f$ (C′ × H′W′) with one cblas_?gemm.
+///        the right size). Per example r: rows_r = im2row(X_r), then
+///        @f$Y_r = W\,\mathrm{rows}_r^T + b@f$ (C′ × H′W′) with one cblas_?gemm. The examples
+///        run in parallel (OpenMP, one single-threaded GEMM per example, OpenBLAS's own threads
+///        off meanwhile): for the thin matrices of small layers that is far faster than one
+///        multi-threaded GEMM at a time.
 /// @param X  input, shape (R, C, H, W)
 /// @param W  kernels, shape (C′, C, k_H, k_W)
 /// @param b  biases, shape (C′)
 /// @param spec  stride and padding
 /// @param Y  output buffer, resized to (R, C′, H′, W′)
-/// @param rows  work buffer for one example's im2row matrix, resized as needed
+/// @param rows  work buffer (one im2row matrix per thread), resized as needed
 template <class T>
 void conv2d_forward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, ConvSpec spec, Tensor<T>& Y,
                          Tensor<T>& rows);
 
-/// @brief Eqs. (42)–(43) by im2row + GEMM into caller-owned buffers. Per example r:
+/// @brief Eqs. (42)–(43) by im2row + GEMM into caller-owned buffers, the examples in
+///        parallel as in conv2d_forward_gemm(). Per example r:
 ///        @f$dW \mathrel{+}= \delta_r\,\mathrm{rows}_r@f$ (Eq. (43)),
-///        @f$d\mathrm{rows}_r = \delta_r^T W@f$ and @f$dX_r = \mathrm{row2im}(d\mathrm{rows}_r)@f$
-///        (Eq. (42): row2im does the rotation, dilation and cropping implicitly), db = Σ δ.
+///        @f$d\mathrm{rows}_r = W^T \delta_r@f$ and @f$dX_r = \mathrm{row2im}(d\mathrm{rows}_r)@f$
+///        (Eq. (42): row2im does the rotation, dilation and cropping implicitly), db = Σ δ;
+///        each thread sums its own dW and db, added up at the end.
 /// @param X   the forward pass's input, shape (R, C, H, W)
 /// @param W   kernels, shape (C′, C, k_H, k_W)
 /// @param dY  δ^(l+1), shape (R, C′, H′, W′)
 /// @param spec  stride and padding
 /// @param grads  output {dX, dW, db}, resized as needed and overwritten
-/// @param rows, drows  work buffers for one example's im2row matrix and its gradient
+/// @param rows, drows  work buffers (per thread: an im2row matrix, its gradient, partial sums)
+/// @param input_gradient  false to skip dX (left unchanged): the first layer of a network
+///        needs no δ for its input, and that product is a third of the backward pass
 template <class T>
 void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& dY, ConvSpec spec,
-                          Conv2dGradients<T>& grads, Tensor<T>& rows, Tensor<T>& drows);
+                          Conv2dGradients<T>& grads, Tensor<T>& rows, Tensor<T>& drows, bool input_gradient = true);
 
 /// @brief Eq. (39), the fast path (im2row + GEMM); fills `cache` for conv2d_backward().
 /// @param X  input, shape (R, C, H, W)

@@ -52,9 +52,17 @@ class Layer {
   virtual void set_training(bool training) { training_ = training; }
   /// @brief True in training mode (the default).
   bool training() const { return training_; }
+  /// @brief Whether backward() must compute δ^(l) for the input. Sequential switches it off
+  ///        for its first layer when asked to (Sequential::set_input_gradient): the images
+  ///        need no gradient, and a layer may then skip that work and return a stale buffer.
+  /// @param needed  false to allow skipping
+  void set_input_gradient(bool needed) { input_gradient_ = needed; }
+  /// @brief See set_input_gradient(); true by default.
+  bool input_gradient() const { return input_gradient_; }
 
  protected:
-  bool training_ = true;  ///< the mode set by set_training()
+  bool training_ = true;        ///< the mode set by set_training()
+  bool input_gradient_ = true;  ///< see set_input_gradient()
 };
 
 /// @brief Reshapes (R, C, H, W) to the (R, C·H·W) matrix a dense layer takes, and back.
@@ -96,6 +104,10 @@ class Sequential {
   std::vector<Parameter<T>> buffers();
   /// @brief Switches every layer between training and evaluation mode.
   void set_training(bool training);
+  /// @brief Whether backward() must return δ^(0), the gradient for the network's input. Off
+  ///        (as the training loop sets it) the first layer may skip computing it.
+  /// @param needed  false when only the parameter gradients are wanted
+  void set_input_gradient(bool needed);
   /// @brief The output shape for an input shape; throws shape_error naming the first layer
   ///        that does not fit.
   Shape output_shape(const Shape& input) const;
