@@ -42,7 +42,9 @@ int run(const nn::ChapterArgs& args) {
   if (real) {
     source = "WIDER FACE in " + root.string();
   } else {
-    root = args.out / "ch08_synthetic_wider_face";
+    // generated data goes with the data (git-ignored), not among the figures; --quick (the
+    // tests) keeps it in its own output folder
+    root = args.quick ? args.out / "ch08_synthetic_wider_face" : args.data / "synthetic_wider_face";
     const std::size_t n_train = args.quick ? 64 : 1200, n_val = args.quick ? 32 : 300;
     nn::write_synthetic_wider_face(root, n_train, n_val, args.seed);
     source = "GENERATED synthetic faces (ellipses with eyes and a mouth) in " + root.string() +
