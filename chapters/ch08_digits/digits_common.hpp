@@ -79,7 +79,7 @@ struct Curve {
 /// Trains for `epochs` epochs, evaluating on the test set after each; prints one line per epoch.
 inline Curve fit(nn::Sequential<float>& net, nn::Optimizer<float>& opt, const nn::TrainTest& data,
                  std::size_t epochs, std::size_t batch, std::uint64_t seed, const std::string& name,
-                 double lr0 = 0, bool cosine = false) {
+                 double lr0 = 0, bool cosine = false, int shift = 0) {
   std::mt19937_64 rng(seed);
   nn::Progress progress(std::cout, nn::Progress::is_terminal());
   Curve c;
@@ -87,7 +87,9 @@ inline Curve fit(nn::Sequential<float>& net, nn::Optimizer<float>& opt, const nn
     if (cosine) opt.set_learning_rate(nn::cosine_schedule(lr0, e, epochs));
     progress.start((boost::format("%s epoch %d/%d") % name % (e + 1) % epochs).str(),
                    (data.train.size() + batch - 1) / batch);
-    const auto tr = nn::train_epoch(net, opt, data.train, batch, rng, &progress);
+    const auto augment = [shift](nn::Tensor<float>& X, std::mt19937_64& g) { nn::random_shift(X, shift, g); };
+    const auto tr = shift > 0 ? nn::train_epoch(net, opt, data.train, batch, rng, &progress, augment)
+                              : nn::train_epoch(net, opt, data.train, batch, rng, &progress);
     const auto te = nn::evaluate(net, data.test, 500);
     std::cout << boost::format("%s epoch %d/%d: test loss %.4f, test accuracy %.2f%%\n") % name % (e + 1) % epochs %
                      te.loss % (100 * te.accuracy);

@@ -10,14 +10,16 @@ namespace {
 
 constexpr std::size_t kBatch = 64;
 constexpr double kLearningRate = 0.05, kMomentum = 0.9;
+constexpr int kShift = 1;  // augmentation: random shifts of up to one pixel, for both networks
 
 int run(const nn::ChapterArgs& args) {
   std::string source;
   const nn::TrainTest data = ch08::load_digits(args, source);
-  const std::size_t epochs = args.quick ? 1 : 12;
+  const std::size_t epochs = args.quick ? 1 : 20;
   std::cout << "Data: " << source << "\n"
             << "Both networks: SGD with momentum " << kMomentum << ", α = " << kLearningRate
-            << " with cosine decay, batch " << kBatch << ", " << epochs << " epochs, seed " << args.seed << "\n\n";
+            << " with cosine decay, batch " << kBatch << ", " << epochs << " epochs, seed " << args.seed
+            << ", every batch shifted by up to " << kShift << " pixel\n\n";
 
   //! [networks]
   nn::Sequential<float> fcc = nn::mlp_digits(args.seed, 256);  // 784 → 256 → 128 → 10, ReLU
@@ -27,8 +29,8 @@ int run(const nn::ChapterArgs& args) {
             << cnn.summary(nn::Shape{1, 1, 28, 28}) << "\n";
 
   nn::SGD<float> opt_f(kLearningRate, kMomentum), opt_c(kLearningRate, kMomentum);
-  const auto cf = ch08::fit(fcc, opt_f, data, epochs, kBatch, args.seed, "FCC", kLearningRate, true);
-  const auto cc = ch08::fit(cnn, opt_c, data, epochs, kBatch, args.seed, "CNN", kLearningRate, true);
+  const auto cf = ch08::fit(fcc, opt_f, data, epochs, kBatch, args.seed, "FCC", kLearningRate, true, kShift);
+  const auto cc = ch08::fit(cnn, opt_c, data, epochs, kBatch, args.seed, "CNN", kLearningRate, true, kShift);
 
   nn::Table t({{"epoch", "%d"}, {"FCC train acc", "%.2f%%"}, {"FCC test acc", "%.2f%%"}, {"CNN train acc", "%.2f%%"},
                {"CNN test acc", "%.2f%%"}});

@@ -115,6 +115,30 @@ Tensor<float> mnist_preprocess(const Tensor<float>& gray) {
   return out;
 }
 
+void random_shift(Tensor<float>& X, int max_shift, std::mt19937_64& rng) {
+  if (X.rank() != 4) throw shape_error("random_shift: needs a batch (R, C, H, W), got " + X.shape().str());
+  const std::size_t R = X.dim(0), C = X.dim(1), H = X.dim(2), W = X.dim(3);
+  std::uniform_int_distribution<int> d(-max_shift, max_shift);
+  std::vector<float> tmp(H * W);
+  for (std::size_t r = 0; r < R; ++r) {
+    const int dy = d(rng), dx = d(rng);
+    if (dy == 0 && dx == 0) continue;
+    for (std::size_t c = 0; c < C; ++c) {
+      float* img = X.data() + (r * C + c) * H * W;
+      std::fill(tmp.begin(), tmp.end(), 0.0f);
+      for (std::size_t h = 0; h < H; ++h) {
+        const long sh = long(h) - dy;  // the output pixel (h, w) comes from (h − dy, w − dx)
+        if (sh < 0 || sh >= long(H)) continue;
+        for (std::size_t w = 0; w < W; ++w) {
+          const long sw = long(w) - dx;
+          if (sw >= 0 && sw < long(W)) tmp[h * W + w] = img[std::size_t(sh) * W + std::size_t(sw)];
+        }
+      }
+      std::copy(tmp.begin(), tmp.end(), img);
+    }
+  }
+}
+
 namespace {
 
 struct Seg {

@@ -78,7 +78,8 @@ void gather_batch(const Dataset& ds, const std::vector<std::size_t>& order, std:
 }
 
 EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Dataset& train, std::size_t batch,
-                       std::mt19937_64& rng, Progress* progress) {
+                       std::mt19937_64& rng, Progress* progress,
+                       const std::function<void(Tensor<float>&, std::mt19937_64&)>& augment) {
   const std::size_t N = train.size();
   if (N == 0 || batch == 0) throw std::invalid_argument("train_epoch: empty data set or batch size 0");
   std::vector<std::size_t> order(N);
@@ -101,6 +102,7 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
   for (std::size_t s = 0, begin = 0; s < steps; ++s, begin += batch) {
     const std::size_t R = std::min(batch, N - begin);
     gather_batch(train, order, begin, R, X, labels);
+    if (augment) augment(X, rng);
     const Tensor<float>& Z = net.forward(X);
     const float loss = softmax_cross_entropy(Z, labels, dZ);  // mean over the batch: 1/R is here
     if (!std::isfinite(loss))

@@ -83,3 +83,23 @@ TEST_CASE("synthetic digits are reproducible, varied and distinct", "[ch08][digi
   CHECK(ink1 < 0.6 * ink8);
   CHECK_THROWS_AS(nn::synthetic_digit(10, r3), std::invalid_argument);
 }
+
+TEST_CASE("random_shift moves each image by at most the given pixels and keeps its ink", "[ch08][digits]") {
+  nn::Tensor<float> X(nn::Shape{50, 1, 9, 9});
+  for (std::size_t r = 0; r < 50; ++r) X(r, 0, 4, 4) = 1.0f;  // one bright pixel in the middle
+  std::mt19937_64 rng(3);
+  nn::random_shift(X, 2, rng);
+  int moved = 0;
+  for (std::size_t r = 0; r < 50; ++r) {
+    float total = 0;
+    std::size_t hh = 0, ww = 0;
+    for (std::size_t h = 0; h < 9; ++h)
+      for (std::size_t w = 0; w < 9; ++w)
+        if (X(r, 0, h, w) > 0) total += X(r, 0, h, w), hh = h, ww = w;
+    CHECK(total == 1.0f);  // the pixel is moved, not lost or copied
+    CHECK(std::abs(long(hh) - 4) <= 2);
+    CHECK(std::abs(long(ww) - 4) <= 2);
+    moved += (hh != 4 || ww != 4);
+  }
+  CHECK(moved > 30);  // 24 of 25 shifts move it
+}

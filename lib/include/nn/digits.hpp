@@ -35,6 +35,16 @@ Tensor<float> mnist_preprocess(const Tensor<float>& gray);
 /// @return shape (out_h, out_w)
 Tensor<float> resize_area(const Tensor<float>& image, std::size_t out_h, std::size_t out_w);
 
+/// @brief Data augmentation: moves every image of a batch (R, C, H, W) by its own random whole-
+///        pixel shift (dy, dx) ∈ [−max_shift, max_shift]², filling with 0 (the background).
+///
+/// A digit moved by a pixel or two is still the same digit; training on such copies teaches
+/// the network that, and is the classic way to get more out of few examples.
+/// @param X          the batch, changed in place
+/// @param max_shift  largest shift in pixels
+/// @param rng        the random source
+void random_shift(Tensor<float>& X, int max_shift, std::mt19937_64& rng);
+
 /// @brief Draws a synthetic digit 0–9 with random stroke width, slant, scale and position, as
 ///        ink 1 on 0, shape (1, 1, size, size).
 ///

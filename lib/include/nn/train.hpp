@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <iosfwd>
 #include <random>
@@ -81,10 +82,12 @@ void gather_batch(const Dataset& ds, const std::vector<std::size_t>& order, std:
 /// @param batch     the batch size R
 /// @param rng       shuffles the order (seed it for a reproducible run)
 /// @param progress  progress display, or nullptr for none
+/// @param augment   if set, called on every batch before the forward pass (e.g. random_shift)
 /// @throws training_error naming the epoch position and the learning rate when the loss is
 ///         not finite (the usual cause: a learning rate too large)
 EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Dataset& train, std::size_t batch,
-                       std::mt19937_64& rng, Progress* progress = nullptr);
+                       std::mt19937_64& rng, Progress* progress = nullptr,
+                       const std::function<void(Tensor<float>&, std::mt19937_64&)>& augment = {});
 
 /// @brief Loss and accuracy of the network on a data set, in evaluation mode (batch norm uses
 ///        its running statistics); the network is left in evaluation mode.
