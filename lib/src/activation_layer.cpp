@@ -31,10 +31,20 @@ const Tensor<T>& Activation<T>::forward(const Tensor<T>& X) {
   const T* x = X.data();
   T* xc = X_.data();
   T* y = Y_.data();
-  std::copy(x, x + n, xc);  // the cache: Eq. (45) needs X^(l)
   switch (f_) {
     case ActivationFunction::relu:
-      for (std::size_t i = 0; i < n; ++i) y[i] = x[i] < T(0) ? T(0) : x[i];  // Eq. (44) with Eq. (10)
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+      for (std::size_t i = 0; i < n; ++i) {
+        xc[i] = x[i];                          // the cache: Eq. (45) needs X^(l)
+        y[i] = x[i] < T(0) ? T(0) : x[i];      // Eq. (44) with Eq. (10)
+      }
+      return Y_;
+    default:
+      std::copy(x, x + n, xc);  // the cache: Eq. (45) needs X^(l)
+      break;
+  }
+  switch (f_) {
+    case ActivationFunction::relu:
       break;
     case ActivationFunction::sigmoid:
       for (std::size_t i = 0; i < n; ++i) y[i] = sigmoid(x[i]);  // Eq. (44) with Eq. (8)
@@ -57,6 +67,7 @@ const Tensor<T>& Activation<T>::backward(const Tensor<T>& dY) {
   T* dx = dX_.data();
   switch (f_) {
     case ActivationFunction::relu:  // Eq. (45) with Eq. (13): ReLU′(x) = [x ≥ 0]
+#pragma omp parallel for simd schedule(static) if (n > 65536)
       for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] < T(0) ? T(0) : d[i];
       break;
     case ActivationFunction::sigmoid:  // Eq. (45) with Eq. (11): σ′ = σ(1 − σ), σ = Y

@@ -2,6 +2,7 @@
 /// @brief Eqs. (34)–(43): convolution forward and backward, naive loops and im2row + GEMM.
 #include "nn/conv2d.hpp"
 #include "nn/threads.hpp"
+#include "small_gemm.hpp"
 
 #include <cblas.h>
 #ifdef _OPENMP
@@ -311,7 +312,7 @@ void conv2d_forward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>
     im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rowsT, N);
     T* y = Y.data() + r * g.Cp * N;
     // Eq. (39) as one product: Y_r (C′ × H′W′) = W (C′ × C·kH·kW) · rows_r^T (C·kH·kW × H′W′)
-    gemm(CblasNoTrans, CblasNoTrans, g.Cp, N, K, W.data(), K, rowsT, N, T(0), y, N);
+    detail::gemm_nn(g.Cp, N, K, W.data(), K, 1, rowsT, N, y, N);
     for (std::size_t cp = 0; cp < g.Cp; ++cp) {
       const T bias = b[cp];
       for (std::size_t k = 0; k < N; ++k) y[cp * N + k] += bias;  // + b_{c′}
@@ -346,12 +347,12 @@ void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T
     const T* delta = dY.data() + r * Cp * N;  // δ_r as a (C′ × H′W′) matrix
     im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rowsT, N);
     // Eq. (43): dW (C′ × K) += δ_r · rows_r, the sum over the batch (no 1/R: the loss has it)
-    gemm(CblasNoTrans, CblasTrans, Cp, K, N, delta, N, rowsT, N, T(1), dW, K);
+    detail::gemm_nt_add(Cp, K, N, delta, N, rowsT, N, dW, K);
     for (std::size_t cp = 0; cp < Cp; ++cp)
       for (std::size_t k = 0; k < N; ++k) db[cp] += delta[cp * N + k];  // ∂L/∂b_{c′} = Σ δ
     if (!input_gradient) continue;
     // Eq. (42): every window's gradient W^T δ_r, routed back by row2im (rotation, dilation, crop)
-    gemm(CblasTrans, CblasNoTrans, K, N, Cp, W.data(), K, delta, N, T(0), drowsT, N);
+    detail::gemm_nn(K, N, Cp, W.data(), 1, K, delta, N, drowsT, N);
     T* dx = grads.dX.data() + r * g.C * g.H * g.W;
     std::fill(dx, dx + g.C * g.H * g.W, T(0));
     row2im_transposed_add(drowsT, g, dx, N);

@@ -36,10 +36,11 @@ void maxpool2d_forward_into(const Tensor<T>& X, PoolSpec spec, MaxPoolCache& cac
   cache.argmax.resize(out.size());
   const T* x = X.data();
   T* y = Y.data();
-  std::size_t o = 0;  // row-major offset of (r, c, h', w') in X^(l+1)
-  for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t c = 0; c < C; ++c) {
-      const std::size_t map = (r * C + c) * H * W;  // offset of feature map (r, c) in X^(l)
+  // The R·C feature maps are independent: they are shared out among the library's threads.
+#pragma omp parallel for schedule(static) if (R * C * Hp * Wp > 16384)
+  for (std::ptrdiff_t rc = 0; rc < std::ptrdiff_t(R * C); ++rc) {
+      const std::size_t map = std::size_t(rc) * H * W;  // offset of feature map (r, c) in X^(l)
+      std::size_t o = std::size_t(rc) * Hp * Wp;        // row-major offset of (r, c, 0, 0) in X^(l+1)
       for (std::size_t hp = 0; hp < Hp; ++hp)
         for (std::size_t wp = 0; wp < Wp; ++wp, ++o) {
           // Eq. (49), corrected: 0 ≤ j < k_H, 0 ≤ i < k_W. Scanning j outer, i inner with a
@@ -70,12 +71,19 @@ void maxpool2d_backward_into(const Tensor<T>& dY, const MaxPoolCache& cache, Ten
   require_same_shape(dY.shape(), cache.output_shape,
                      "Eq. (51) maxpool2d backward (δ^(l+1) and the forward output X^(l+1))");
   if (dX.shape() != cache.input_shape) dX.resize(cache.input_shape);
-  dX.fill(T(0));  // Eq. (51): 0 where no window's maximum lies
   T* dx = dX.data();
   const T* dy = dY.data();
+  const Shape& in = cache.input_shape;
+  const Shape& out = cache.output_shape;
+  const std::size_t maps = in[0] * in[1], in_map = in[2] * in[3], out_map = out[2] * out[3];
   // Eqs. (50)–(51): δ^(l+1) of each window goes to its argmax; '+=' sums the windows that
-  // share an argmax (overlap, s < k).
-  for (std::size_t o = 0; o < dY.size(); ++o) dx[cache.argmax[o]] += dy[o];
+  // share an argmax (overlap, s < k). Every argmax lies in its own window's feature map, so the
+  // maps are independent and are shared out among the library's threads.
+#pragma omp parallel for schedule(static) if (dY.size() > 16384)
+  for (std::ptrdiff_t m = 0; m < std::ptrdiff_t(maps); ++m) {
+    std::fill(dx + std::size_t(m) * in_map, dx + (std::size_t(m) + 1) * in_map, T(0));  // 0 where no maximum lies
+    for (std::size_t o = std::size_t(m) * out_map; o < (std::size_t(m) + 1) * out_map; ++o) dx[cache.argmax[o]] += dy[o];
+  }
 }
 
 template <class T>
