@@ -2,7 +2,7 @@
 // 84 – 10) on the 10,000 MNIST digits at batch 64, SGD with momentum: images per second for one
 // epoch, after one warm-up epoch (first touch of fresh memory is slow on these machines).
 //
-//   lenet5_train_bench [--data DIR] [--threads N] [--epochs N]
+//   bench_lenet5_train [--data DIR] [--threads N] [--epochs N]
 //
 // scripts/bench-lenet5.sh runs this and the same network in PyTorch in one go and prints the ratio.
 #include <cblas.h>

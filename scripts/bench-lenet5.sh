@@ -2,12 +2,12 @@
 # LeNet-5 training throughput, ours against PyTorch (Debian's python3-torch, if installed), in
 # one run on the same machine, with the same number of threads; prints both and the ratio.
 #   bash scripts/bench-lenet5.sh [THREADS] [EPOCHS]
-# Needs the main build (build/benchmarks/lenet5_train_bench) and the data (scripts/fetch-data.sh).
+# Needs the main build (build/benchmarks/bench_lenet5_train) and the data (scripts/fetch-data.sh).
 set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="${1:-2}"
 epochs="${2:-3}"
-bin="${BUILD_DIR:-$src/build}/benchmarks/lenet5_train_bench"
+bin="${BUILD_DIR:-$src/build}/benchmarks/bench_lenet5_train"
 [ -x "$bin" ] || { echo "missing $bin: run  bash scripts/run-all.sh  first" >&2; exit 1; }
 echo "bench: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-<unset>}, $(nproc) cores, $threads threads, $epochs timed epochs"
 ours=$("$bin" --threads "$threads" --epochs "$epochs" --data "$src/data")
