@@ -109,7 +109,7 @@ inline std::filesystem::path image_grid(const std::filesystem::path& out, const 
                                         const std::vector<std::string>& captions, std::size_t cols,
                                         bool diverging = false) {
   const std::size_t n = images.size();
-  const std::size_t rows = (n + cols - 1) / cols;
+  const std::size_t rows = std::max<std::size_t>(1, (n + cols - 1) / cols);  // an empty grid is one blank row
   const std::size_t H = images.empty() ? 1 : images[0].dim(2), W = images.empty() ? 1 : images[0].dim(3);
   const std::size_t cell_h = H + 6, cell_w = W + 2;  // room for a caption under each image
   std::vector<std::vector<double>> M(rows * cell_h, std::vector<double>(cols * cell_w, diverging ? 0.0 : -0.15));

@@ -91,9 +91,10 @@ int run(const nn::ChapterArgs& args) {
       wrong.push_back(img);
       captions.push_back((boost::format("%d→%d") % data.test.labels[i] % predicted[i]).str());
     }
-  if (!wrong.empty())
-    nn::report_written(ch08::image_grid(args.out, "ch08_misclassified",
-                                        "Misclassified test digits (true → predicted)", wrong, captions, 10));
+  nn::report_written(ch08::image_grid(args.out, "ch08_misclassified",
+                                      wrong.empty() ? std::string("No test digit was misclassified")
+                                                    : std::string("Misclassified test digits (true → predicted)"),
+                                      wrong, captions, 10));
 
   // The first layer's kernels and one digit's feature maps
   auto& conv1 = dynamic_cast<nn::Conv2d<float>&>(net[0]);

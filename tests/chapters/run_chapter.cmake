@@ -1,9 +1,11 @@
 # Runs one chapter program with --quick into a fresh folder and checks that it exits 0, says
-# at least one "wrote FILE", and that every such file exists and is not empty.
+# at least one "wrote FILE", and that every such file exists and is not empty. The data folder
+# is an empty one, so the tests behave the same with and without fetched data (as in CI).
 # Usage: cmake -DPROGRAM=path -DOUT=dir -P run_chapter.cmake
 file(REMOVE_RECURSE "${OUT}")
 file(MAKE_DIRECTORY "${OUT}")
-execute_process(COMMAND "${PROGRAM}" --quick --out "${OUT}"
+file(MAKE_DIRECTORY "${OUT}-nodata")
+execute_process(COMMAND "${PROGRAM}" --quick --out "${OUT}" --data "${OUT}-nodata"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}")
 if(err)
