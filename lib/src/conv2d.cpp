@@ -331,7 +331,7 @@ void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T
   if (grads.dW.shape() != W.shape()) grads.dW.resize(W.shape());
   if (grads.db.shape() != Shape{Cp}) grads.db.resize(Shape{Cp});
   // per worker: an im2row matrix in rows; its gradient and partial sums of dW and db in drows
-  const std::size_t per = K * N + Cp * K + Cp;
+  const std::size_t per = K * N + Cp * K + Cp + N * Cp + K * Cp;
   if (rows.size() != std::size_t(workers) * K * N) rows.resize(Shape{std::size_t(workers) * K * N});
   if (drows.size() != std::size_t(workers) * per) drows.resize(Shape{std::size_t(workers) * per});
   std::fill(drows.begin(), drows.end(), T(0));
@@ -344,10 +344,23 @@ void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T
     T* drowsT = drows.data() + t * per;
     T* dW = drowsT + K * N;
     T* db = dW + Cp * K;
+    T* deltaT = db + Cp;         // δ_r transposed, (H′W′ × C′)
+    T* dWT = deltaT + N * Cp;    // this example's dW, transposed (K × C′)
     const T* delta = dY.data() + r * Cp * N;  // δ_r as a (C′ × H′W′) matrix
     im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rowsT, N);
-    // Eq. (43): dW (C′ × K) += δ_r · rows_r, the sum over the batch (no 1/R: the loss has it)
-    detail::gemm_nt_add(Cp, K, N, delta, N, rowsT, N, dW, K);
+    // Eq. (43): dW (C′ × K) += δ_r · rows_r, the sum over the batch (no 1/R: the loss has it).
+    if (Cp >= 8) {
+      // with enough kernels, transposed: dW_r^T = rows_r^T δ_r^T streams contiguous rows like
+      // the forward product (three times faster than dot products for LeNet's second layer)
+      for (std::size_t cp = 0; cp < Cp; ++cp)
+        for (std::size_t k = 0; k < N; ++k) deltaT[k * Cp + cp] = delta[cp * N + k];
+      detail::gemm_nn(K, Cp, N, rowsT, N, 1, deltaT, Cp, dWT, Cp);
+      for (std::size_t k = 0; k < K; ++k)
+        for (std::size_t cp = 0; cp < Cp; ++cp) dW[cp * K + k] += dWT[k * Cp + cp];
+    } else {
+      // few kernels and long rows (LeNet's first layer): one dot product per entry
+      detail::gemm_nt_add(Cp, K, N, delta, N, rowsT, N, dW, K);
+    }
     for (std::size_t cp = 0; cp < Cp; ++cp)
       for (std::size_t k = 0; k < N; ++k) db[cp] += delta[cp * N + k];  // ∂L/∂b_{c′} = Σ δ
     if (!input_gradient) continue;
