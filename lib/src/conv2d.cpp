@@ -55,16 +55,6 @@ void require_delta(const Tensor<T>& dY, const Shape& out, const char* where) {
 
 using Index = std::ptrdiff_t;
 
-// ---- GEMM through OpenBLAS, row-major ----
-inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::size_t M, std::size_t N, std::size_t K, const float* A,
-                 std::size_t lda, const float* B, std::size_t ldb, float beta, float* C, std::size_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta, tb, int(M), int(N), int(K), 1.0f, A, int(lda), B, int(ldb), beta, C, int(ldc));
-}
-inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, std::size_t M, std::size_t N, std::size_t K, const double* A,
-                 std::size_t lda, const double* B, std::size_t ldb, double beta, double* C, std::size_t ldc) {
-  cblas_dgemm(CblasRowMajor, ta, tb, int(M), int(N), int(K), 1.0, A, int(lda), B, int(ldb), beta, C, int(ldc));
-}
-
 /// Geometry of one convolution, from the shapes (all sizes through conv_out_size).
 struct Geometry {
   std::size_t R, C, H, W, Cp, kH, kW, Ho, Wo, s, p;
