@@ -122,6 +122,7 @@ class Dense final : public Layer<T> {
  private:
   Tensor<T> W_, b_, dW_, db_;
   Tensor<T> X_, Y_, dX_;
+  Tensor<T> WT_;  ///< W transposed, scratch space of the backward products (reused across batches)
 };
 
 extern template class Dense<float>;

@@ -1,0 +1,131 @@
+// The register-blocked kernels behind the fast convolution and dense paths (lib/src/small_gemm.hpp,
+// internal): every tile shape and every remainder (rows mod 4 and 8, columns mod one and four
+// vectors, the zero-padded last columns), transposed A, leading dimensions wider than the
+// matrix, overwrite and accumulate, against a plain triple loop in long double. The conv and
+// dense tests check the layers built on them; these pin down the kernels themselves.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include "../../lib/src/small_gemm.hpp"
+
+namespace {
+
+// Sizes straddling every boundary: 1, 2 and 3 leftover rows of a 4-row tile, 7 of an 8-row tile,
+// columns one short of, equal to and one past 16 (one AVX-512 float vector) and 64 (a wide tile).
+const std::vector<std::size_t> kRows{1, 3, 4, 5, 8, 11, 17};
+const std::vector<std::size_t> kCols{1, 7, 15, 16, 17, 33, 63, 64, 65, 120};
+const std::vector<std::size_t> kDepth{1, 5, 25};
+
+template <class T>
+std::vector<T> random_values(std::size_t n, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<T> v(n);
+  for (auto& x : v) x = T(u(rng));
+  return v;
+}
+
+// Relative error of one entry against the exact sum, scaled by Σ|terms| (the size of the
+// rounding error any summation order makes).
+template <class T>
+bool entry_ok(T got, long double exact, long double magnitude, double tol) {
+  return double(std::fabs((long double)got - exact) / std::max<long double>(magnitude, 1e-30L)) <= tol;
+}
+
+template <class T>
+void gemm_nn_against_loops(double tol) {
+  std::mt19937_64 rng(7);
+  for (const bool transposed_a : {false, true})
+    for (const bool accumulate : {false, true})
+      for (std::size_t M : kRows)
+        for (std::size_t N : kCols)
+          for (std::size_t K : kDepth) {
+            const std::size_t ldb = N + 3, ldc = N + 5;  // wider than the matrices
+            const auto A = random_values<T>(M * K, rng);
+            const auto B = random_values<T>(K * ldb, rng);
+            auto C = random_values<T>(M * ldc, rng);
+            const auto C0 = C;
+            // A (M × K) row-major, or stored transposed (K × M) and read with swapped strides
+            const std::size_t a_row = transposed_a ? 1 : K, a_col = transposed_a ? M : 1;
+            nn::detail::gemm_nn(M, N, K, A.data(), a_row, a_col, B.data(), ldb, C.data(), ldc, accumulate);
+            std::size_t wrong = 0, touched = 0;
+            for (std::size_t i = 0; i < M; ++i) {
+              for (std::size_t n = 0; n < N; ++n) {
+                long double s = accumulate ? C0[i * ldc + n] : 0, mag = std::fabs(s);
+                for (std::size_t k = 0; k < K; ++k) {
+                  const long double t = (long double)A[i * a_row + k * a_col] * B[k * ldb + n];
+                  s += t;
+                  mag += std::fabs(t);
+                }
+                wrong += !entry_ok(C[i * ldc + n], s, mag, tol);
+              }
+              for (std::size_t n = N; n < ldc; ++n) touched += C[i * ldc + n] != C0[i * ldc + n];  // past N
+            }
+            INFO("M=" << M << " N=" << N << " K=" << K << (transposed_a ? " Aᵀ" : "") << (accumulate ? " +=" : " ="));
+            CHECK(wrong == 0);
+            CHECK(touched == 0);
+          }
+}
+
+template <class T>
+void gemm_nt_add_against_loops(double tol) {
+  std::mt19937_64 rng(11);
+  for (std::size_t M : kRows)
+    for (std::size_t K : kRows)
+      for (std::size_t N : kCols) {
+        const std::size_t lda = N + 1, ldb = N + 2, ldc = K + 3;
+        const auto A = random_values<T>(M * lda, rng);
+        const auto B = random_values<T>(K * ldb, rng);
+        auto C = random_values<T>(M * ldc, rng);
+        const auto C0 = C;
+        nn::detail::gemm_nt_add(M, K, N, A.data(), lda, B.data(), ldb, C.data(), ldc);
+        std::size_t wrong = 0, touched = 0;
+        for (std::size_t i = 0; i < M; ++i) {
+          for (std::size_t k = 0; k < K; ++k) {
+            long double s = C0[i * ldc + k], mag = std::fabs(s);
+            for (std::size_t n = 0; n < N; ++n) {
+              const long double t = (long double)A[i * lda + n] * B[k * ldb + n];
+              s += t;
+              mag += std::fabs(t);
+            }
+            wrong += !entry_ok(C[i * ldc + k], s, mag, tol);
+          }
+          for (std::size_t k = K; k < ldc; ++k) touched += C[i * ldc + k] != C0[i * ldc + k];  // past K
+        }
+        INFO("M=" << M << " K=" << K << " N=" << N);
+        CHECK(wrong == 0);
+        CHECK(touched == 0);
+      }
+}
+
+}  // namespace
+
+// Tolerances: a sum of K products rounds at most ~K·ε relative to Σ|terms| in any order; K ≤ 64
+// here, so 64·ε: 1.4e-14 in double, 7.6e-6 in float. A wrong index is off by O(1).
+TEST_CASE("small GEMM: C = A·B and C += A·B for every tile and remainder", "[ch04][ch03][gemm]") {
+  SECTION("double") { gemm_nn_against_loops<double>(64 * 2.2e-16); }
+  SECTION("float") { gemm_nn_against_loops<float>(64 * 1.2e-7); }
+}
+
+TEST_CASE("small GEMM: C += A·Bᵀ (dot products) for every tile and remainder", "[ch04][gemm]") {
+  SECTION("double") { gemm_nt_add_against_loops<double>(128 * 2.2e-16); }
+  SECTION("float") { gemm_nt_add_against_loops<float>(128 * 1.2e-7); }
+}
+
+TEST_CASE("small GEMM: the threaded version gives the single-threaded result bit for bit", "[ch03][gemm]") {
+  // the rows are shared out whole, so every entry is summed in the same order by one thread
+  std::mt19937_64 rng(3);
+  for (const auto& [M, N, K] : std::vector<std::tuple<std::size_t, std::size_t, std::size_t>>{
+           {256, 120, 64}, {64, 256, 120}, {61, 10, 84}, {9, 1000, 40}}) {
+    const auto A = random_values<float>(M * K, rng);
+    const auto B = random_values<float>(K * N, rng);
+    std::vector<float> C1(M * N), C2(M * N);
+    nn::detail::gemm_nn(M, N, K, A.data(), K, 1, B.data(), N, C1.data(), N);
+    nn::detail::gemm_nn_parallel(M, N, K, A.data(), K, 1, B.data(), N, C2.data(), N);
+    INFO("M=" << M << " N=" << N << " K=" << K);
+    CHECK(C1 == C2);
+  }
+}
