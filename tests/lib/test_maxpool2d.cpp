@@ -111,6 +111,36 @@ TEST_CASE("ties go to the first maximum in row-major order of the window", "[ch0
   CHECK(cache.argmax == std::vector<std::size_t>{0});
 }
 
+TEST_CASE("the 2×2 fast path picks the same neuron as the plain scan of Eq. (49), ties included",
+          "[ch06][maxpool][eq49][ties]") {
+  // Values from {0, 1, 2} make ties in most windows; strides 1 (overlap), 2 and 3 (gaps), odd
+  // sizes (rows and columns left over), float and the reference scan written out here.
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<int> v(0, 2);
+  for (std::size_t s : {1, 2, 3})
+    for (const auto& [H, W] : std::vector<std::pair<std::size_t, std::size_t>>{{4, 4}, {5, 7}, {24, 24}, {9, 2}}) {
+      Tensor<float> X(Shape{2, 3, H, W});
+      for (auto& x : X) x = float(v(rng));
+      nn::MaxPoolCache cache;
+      const auto Y = nn::maxpool2d_forward(X, PoolSpec::square(2, s), cache);
+      const std::size_t Hp = Y.dim(2), Wp = Y.dim(3);
+      std::size_t o = 0, wrong = 0;
+      for (std::size_t rc = 0; rc < 6; ++rc)
+        for (std::size_t hp = 0; hp < Hp; ++hp)
+          for (std::size_t wp = 0; wp < Wp; ++wp, ++o) {
+            std::size_t best = rc * H * W + hp * s * W + wp * s;
+            for (std::size_t j = 0; j < 2; ++j)
+              for (std::size_t i = 0; i < 2; ++i) {
+                const std::size_t at = rc * H * W + (hp * s + j) * W + wp * s + i;
+                if (X[at] > X[best]) best = at;
+              }
+            wrong += cache.argmax[o] != best || Y[o] != X[best];
+          }
+      INFO("stride " << s << ", input " << H << "×" << W);
+      CHECK(wrong == 0);
+    }
+}
+
 TEST_CASE("overlapping windows (s < k): the deltas of every window an input wins are summed",
           "[ch06][maxpool][eq51][overlap]") {
   // k = 3, s = 1 on 4×4: four windows, each containing rows 1–2 and columns 1–2. The 9 at
