@@ -3,6 +3,9 @@
 #include "nn/activation_layer.hpp"
 
 #include <cmath>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace nn {
 
@@ -19,6 +22,30 @@ Tensor<T> activation_backward(const Tensor<T>& X, const Tensor<T>& dY, Activatio
   return dX;
 }
 
+namespace {
+
+/// Runs body(lo, hi) on [0, n) split into one contiguous share per thread (one share when n is
+/// small: below ~32k elements a fork costs more than it saves). Each share is a plain loop the
+/// compiler vectorises (`omp simd`: the buffers are distinct); `omp parallel for simd` with an
+/// `if` clause measured 5× slower when it ran serially.
+template <class Body>
+void in_shares(std::size_t n, const Body& body) {
+#ifdef _OPENMP
+  const int threads = n >= 32768 ? omp_get_max_threads() : 1;
+  if (threads > 1) {
+#pragma omp parallel num_threads(threads)
+    {
+      const std::size_t t = std::size_t(omp_get_thread_num()), k = std::size_t(omp_get_num_threads());
+      body(n * t / k, n * (t + 1) / k);
+    }
+    return;
+  }
+#endif
+  body(std::size_t(0), n);
+}
+
+}  // namespace
+
 // The loops below are written once per function (the switch outside the loop) so that the
 // compiler vectorises them; they compute exactly Eqs. (44) and (45).
 template <class T>
@@ -33,11 +60,15 @@ const Tensor<T>& Activation<T>::forward(const Tensor<T>& X) {
   T* y = Y_.data();
   switch (f_) {
     case ActivationFunction::relu:
-#pragma omp parallel for simd schedule(static) if (n > 65536)
-      for (std::size_t i = 0; i < n; ++i) {
-        xc[i] = x[i];                          // the cache: Eq. (45) needs X^(l)
-        y[i] = x[i] < T(0) ? T(0) : x[i];      // Eq. (44) with Eq. (10)
-      }
+      in_shares(n, [x, xc, y](std::size_t lo, std::size_t hi) {
+        const T* in = x;  // local copies: pointers captured by reference would be reloaded
+        T *cache = xc, *out = y;
+#pragma omp simd
+        for (std::size_t i = lo; i < hi; ++i) {
+          cache[i] = in[i];                      // the cache: Eq. (45) needs X^(l)
+          out[i] = in[i] < T(0) ? T(0) : in[i];  // Eq. (44) with Eq. (10)
+        }
+      });
       return Y_;
     default:
       std::copy(x, x + n, xc);  // the cache: Eq. (45) needs X^(l)
@@ -67,8 +98,12 @@ const Tensor<T>& Activation<T>::backward(const Tensor<T>& dY) {
   T* dx = dX_.data();
   switch (f_) {
     case ActivationFunction::relu:  // Eq. (45) with Eq. (13): ReLU′(x) = [x ≥ 0]
-#pragma omp parallel for simd schedule(static) if (n > 65536)
-      for (std::size_t i = 0; i < n; ++i) dx[i] = x[i] < T(0) ? T(0) : d[i];
+      in_shares(n, [x, d, dx](std::size_t lo, std::size_t hi) {
+        const T *in = x, *delta = d;
+        T* out = dx;
+#pragma omp simd
+        for (std::size_t i = lo; i < hi; ++i) out[i] = in[i] < T(0) ? T(0) : delta[i];
+      });
       break;
     case ActivationFunction::sigmoid:  // Eq. (45) with Eq. (11): σ′ = σ(1 − σ), σ = Y
       for (std::size_t i = 0; i < n; ++i) dx[i] = d[i] * (y[i] * (T(1) - y[i]));
