@@ -1,25 +1,49 @@
 #!/usr/bin/env bash
 # LeNet-5 training throughput, ours against PyTorch (Debian's python3-torch, if installed), in
 # one run on the same machine, with the same number of threads; prints both and the ratio.
-#   bash scripts/bench-lenet5.sh [THREADS] [EPOCHS]
+#   bash scripts/bench-lenet5.sh [THREADS] [EPOCHS] [ROUNDS]
+# The two programs take turns ROUNDS times (default 3), each timing EPOCHS epochs after a
+# warm-up one: a slow spell of a noisy machine then hits both sides, not one. Every round's
+# ratio is printed, and the median of the rounds is the result.
 # Needs the main build (build/benchmarks/bench_lenet5_train) and the data (scripts/fetch-data.sh).
 set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="${1:-2}"
-epochs="${2:-3}"
+epochs="${2:-2}"
+rounds="${3:-3}"
 bin="${BUILD_DIR:-$src/build}/benchmarks/bench_lenet5_train"
 [ -x "$bin" ] || { echo "missing $bin: run  bash scripts/run-all.sh  first" >&2; exit 1; }
-echo "bench: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-<unset>}, $(nproc) cores, $threads threads, $epochs timed epochs"
-ours=$("$bin" --threads "$threads" --epochs "$epochs" --data "$src/data")
-echo "$ours"
-if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+echo "bench: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-<unset>}, $(nproc) cores, $threads threads," \
+     "$epochs timed epochs, $rounds rounds"
+have_torch=1
+/usr/bin/python3 -c "import torch" 2>/dev/null || have_torch=0
+
+ours_all=() theirs_all=() ratios=()
+for r in $(seq 1 "$rounds"); do
+  ours=$("$bin" --threads "$threads" --epochs "$epochs" --data "$src/data")
+  [ "$r" = 1 ] && echo "$ours" | head -1
+  o=$(echo "$ours" | awk '/^ours_images_per_second/{print $2}')
+  ours_all+=("$o")
+  if [ $have_torch = 0 ]; then
+    echo "round $r: ours $o images/s"
+    continue
+  fi
+  # PyTorch with its own threads and OpenBLAS kept to one (DESIGN "Speed facts": no oversubscription)
+  theirs=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$threads" /usr/bin/python3 "$src/scripts/lenet5_torch.py" \
+             --threads "$threads" --epochs "$epochs" --data "$src/data")
+  [ "$r" = 1 ] && echo "$theirs" | head -1
+  t=$(echo "$theirs" | awk '/^torch_images_per_second/{print $2}')
+  theirs_all+=("$t")
+  ratio=$(awk -v o="$o" -v t="$t" 'BEGIN { printf "%.3f", o / t }')
+  ratios+=("$ratio")
+  echo "round $r: ours $o images/s, PyTorch $t images/s, ratio $ratio"
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "ours_images_per_second_median $(median "${ours_all[@]}")"
+if [ $have_torch = 0 ]; then
   echo "bench: PyTorch is not installed (apt-get install --no-install-recommends python3-torch); no ratio"
   exit 0
 fi
-# PyTorch with its own threads and OpenBLAS kept to one (DESIGN "Speed facts": no oversubscription)
-theirs=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$threads" /usr/bin/python3 "$src/scripts/lenet5_torch.py" \
-           --threads "$threads" --epochs "$epochs" --data "$src/data")
-echo "$theirs"
-o=$(echo "$ours" | awk '/^ours_images_per_second/{print $2}')
-t=$(echo "$theirs" | awk '/^torch_images_per_second/{print $2}')
-awk -v o="$o" -v t="$t" 'BEGIN { printf "ratio ours/PyTorch = %.2f  (%.0f vs %.0f images/s)\n", o / t, o, t }'
+echo "torch_images_per_second_median $(median "${theirs_all[@]}")"
+echo "ratio ours/PyTorch, median of $rounds rounds = $(median "${ratios[@]}")  (rounds: ${ratios[*]})"
