@@ -194,6 +194,48 @@ void row2im_transposed_add(const T* rowsT, const Geometry& g, T* x, std::size_t 
 }
 #undef NN_CONV_WIDTHS
 
+// Stride-1 layers with padding (3×3 with p = 1, say) first copy the example into X̃ of Figure 7,
+// (H + 2p) × (W + 2p) with the zeros around it, so im2row then sees an unpadded input and takes
+// the fast row copies above. `pad` is scratch space of padded_size() values.
+std::size_t padded_size(const Geometry& g) {
+  return g.s == 1 && g.p > 0 ? g.C * (g.H + 2 * g.p) * (g.W + 2 * g.p) : 0;
+}
+
+Geometry unpadded(const Geometry& g) {
+  Geometry q = g;
+  q.H += 2 * g.p;
+  q.W += 2 * g.p;
+  q.p = 0;
+  return q;
+}
+
+/// One example's im2row matrix (transposed), by way of X̃ when padded_size(g) > 0.
+template <class T>
+void im2row_example(const T* x, const Geometry& g, T* rowsT, std::size_t ld, T* pad) {
+  if (padded_size(g) == 0) return im2row_transposed(x, g, rowsT, ld);
+  const Geometry q = unpadded(g);
+  std::fill(pad, pad + padded_size(g), T(0));
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t h = 0; h < g.H; ++h)
+      std::copy(x + (c * g.H + h) * g.W, x + (c * g.H + h + 1) * g.W, pad + (c * q.H + h + g.p) * q.W + g.p);
+  im2row_transposed(pad, q, rowsT, ld);
+}
+
+/// Its adjoint: row2im into X̃, then the crop of Eq. (42) adds the inner part to dx.
+template <class T>
+void row2im_example_add(const T* rowsT, const Geometry& g, T* dx, std::size_t ld, T* pad) {
+  if (padded_size(g) == 0) return row2im_transposed_add(rowsT, g, dx, ld);
+  const Geometry q = unpadded(g);
+  std::fill(pad, pad + padded_size(g), T(0));
+  row2im_transposed_add(rowsT, q, pad, ld);
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t h = 0; h < g.H; ++h) {
+      const T* from = pad + (c * q.H + h + g.p) * q.W + g.p;
+      T* to = dx + (c * g.H + h) * g.W;
+      for (std::size_t w = 0; w < g.W; ++w) to[w] += from[w];
+    }
+}
+
 }  // namespace
 
 // ---- naive ------------------------------------------------------------------------------------
@@ -361,13 +403,15 @@ void conv2d_forward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>
   const std::size_t N = g.N(), K = g.K();
   const int workers = worker_count(g.R);
   if (Y.shape() != out) Y.resize(out);
-  if (rows.size() != std::size_t(workers) * K * N) rows.resize(Shape{std::size_t(workers) * K * N});
+  // per worker: one example's im2row matrix, then room for X̃ (padded layers)
+  const std::size_t per = K * N + padded_size(g);
+  if (rows.size() != std::size_t(workers) * per) rows.resize(Shape{std::size_t(workers) * per});
   const SingleThreadedBlas blas_off;  // no-op inside a training loop, which holds one already
 #pragma omp parallel for num_threads(workers) schedule(static)
   for (std::ptrdiff_t rr = 0; rr < std::ptrdiff_t(g.R); ++rr) {
     const std::size_t r = std::size_t(rr);
-    T* rowsT = rows.data() + std::size_t(worker_id()) * K * N;
-    im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rowsT, N);
+    T* rowsT = rows.data() + std::size_t(worker_id()) * per;
+    im2row_example(X.data() + r * g.C * g.H * g.W, g, rowsT, N, rowsT + K * N);
     T* y = Y.data() + r * g.Cp * N;
     // Eq. (39) as one product: Y_r (C′ × H′W′) = W (C′ × C·kH·kW) · rows_r^T (C·kH·kW × H′W′)
     detail::gemm_nn(g.Cp, N, K, W.data(), K, 1, rowsT, N, y, N);
@@ -396,7 +440,8 @@ void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T
   const bool transposed = Cp >= 8;
   // per worker: the gradient of its im2row matrix, its partial dW and db, and δ_r transposed
   const std::size_t per = K * N + Cp * K + Cp + N * Cp;
-  if (rows.size() != std::size_t(workers) * K * N) rows.resize(Shape{std::size_t(workers) * K * N});
+  const std::size_t per_rows = K * N + padded_size(g);  // as in the forward pass
+  if (rows.size() != std::size_t(workers) * per_rows) rows.resize(Shape{std::size_t(workers) * per_rows});
   if (drows.size() != std::size_t(workers) * per) drows.resize(Shape{std::size_t(workers) * per});
   for (int t = 0; t < workers; ++t) {
     T* partial = drows.data() + std::size_t(t) * per + K * N;
@@ -407,13 +452,14 @@ void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T
   for (std::ptrdiff_t rr = 0; rr < std::ptrdiff_t(g.R); ++rr) {
     const std::size_t r = std::size_t(rr);
     const std::size_t t = std::size_t(worker_id());
-    T* rowsT = rows.data() + t * K * N;
+    T* rowsT = rows.data() + t * per_rows;
+    T* pad = rowsT + K * N;  // X̃ for im2row, then reused for its gradient
     T* drowsT = drows.data() + t * per;
     T* dW = drowsT + K * N;  // (C′ × K), or (K × C′) when transposed
     T* db = dW + Cp * K;
     T* deltaT = db + Cp;
     const T* delta = dY.data() + r * Cp * N;  // δ_r as a (C′ × H′W′) matrix
-    im2row_transposed(X.data() + r * g.C * g.H * g.W, g, rowsT, N);
+    im2row_example(X.data() + r * g.C * g.H * g.W, g, rowsT, N, pad);
     // Eq. (43): dW (C′ × K) += δ_r · rows_r (no 1/R: the loss has it)
     if (transposed) {
       for (std::size_t cp = 0; cp < Cp; ++cp)
@@ -433,7 +479,7 @@ void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T
     detail::gemm_nn(K, N, Cp, W.data(), 1, K, delta, N, drowsT, N);
     T* dx = grads.dX.data() + r * g.C * g.H * g.W;
     std::fill(dx, dx + g.C * g.H * g.W, T(0));
-    row2im_transposed_add(drowsT, g, dx, N);
+    row2im_example_add(drowsT, g, dx, N, pad);
   }
   grads.dW.fill(T(0));
   grads.db.fill(T(0));
