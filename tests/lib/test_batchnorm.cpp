@@ -12,6 +12,11 @@
 #include "nn/batchnorm.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/maxpool2d.hpp"
+#include "nn/threads.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 using nn::Shape;
 using nn::Tensor;
@@ -317,6 +322,45 @@ TEST_CASE("batch norm in float agrees with double", "[ch07][batchnorm]") {
   CHECK(nn::max_abs_diff(nn::cast<double>(Yf), Yd) < 1e-5);
   CHECK(nn::max_abs_diff(nn::cast<double>(gf.dX), gd.dX) < 1e-5);
   CHECK(nn::max_abs_diff(nn::cast<double>(gf.dgamma), gd.dgamma) < 1e-4);
+}
+
+TEST_CASE("batch norm on a large batch: threads share the channels, the result does not depend on them",
+          "[ch07][batchnorm][threads]") {
+  // 64 × 8 × 12 × 12 = 73,728 values: above the size where the channels are shared out. Each
+  // channel is computed by one thread in a fixed order, so 1 and 2 threads agree bit for bit;
+  // and the large case still satisfies Eq. (63)'s identity Σ_{r,h,w} δ^(l) = 0 (the mean is
+  // subtracted, so shifting a channel's inputs changes nothing).
+  const auto st = make_setup(Shape{64, 8, 12, 12}, 7);
+  auto run = [&](int threads) {
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#else
+    (void)threads;
+#endif
+    nn::BatchNormCache<double> cache;
+    const auto Y = nn::batchnorm_forward(st.X, st.gamma, st.beta, cache, 1e-5);
+    return std::make_pair(Y, nn::batchnorm_backward(st.G, st.gamma, cache));
+  };
+  const auto [Y1, g1] = run(1);
+  const auto [Y2, g2] = run(2);
+#ifdef _OPENMP
+  omp_set_num_threads(nn::library_threads());
+#endif
+  CHECK(nn::max_abs_diff(Y1, Y2) == 0);
+  CHECK(nn::max_abs_diff(g1.dX, g2.dX) == 0);
+  CHECK(nn::max_abs_diff(g1.dgamma, g2.dgamma) == 0);
+  double worst = 0;
+  for (std::size_t c = 0; c < 8; ++c) {
+    double sum = 0, scale = 0;
+    for (std::size_t r = 0; r < 64; ++r)
+      for (std::size_t h = 0; h < 12; ++h)
+        for (std::size_t w = 0; w < 12; ++w) {
+          sum += g2.dX(r, c, h, w);
+          scale += std::fabs(g2.dX(r, c, h, w));
+        }
+    worst = std::max(worst, std::fabs(sum) / scale);
+  }
+  CHECK(worst < 1e-12);  // 9,216 terms of size ~1: round-off ~1e-13 relative to Σ|δ|
 }
 
 TEST_CASE("BatchNorm2d → Activation → MaxPool2d in a Sequential: δ^(0) matches central differences",
