@@ -46,8 +46,26 @@ T channel_sum(const Layout& L, std::size_t c, const F& f) {
   return sum;
 }
 
-// The channels are independent: large tensors share them out among the library's threads.
-inline bool parallel_channels(const Layout& L) { return L.R * L.C * L.HW > 32768 && L.C > 1; }
+/// Eqs. (54)–(55) on channel c: X̂ = (X − μ_c)(σ²_c + ε)^{-1/2}, Y = γ_c X̂ + β_c.
+template <class T>
+void normalize_channel(const Layout& L, std::size_t c, const T* x, T mu, T inv_std, T g, T b, T* xh, T* y) {
+  for (std::size_t r = 0; r < L.R; ++r) {
+    const std::size_t i0 = L.at(r, c, 0);
+#pragma omp simd
+    for (std::size_t i = i0; i < i0 + L.HW; ++i) {
+      xh[i] = (x[i] - mu) * inv_std;  // Eq. (54)
+      y[i] = g * xh[i] + b;           // Eq. (55)
+    }
+  }
+}
+
+/// Runs f(c) for every channel c. The channels are independent: large tensors share them out
+/// among the library's threads (each channel is done by one thread, in a fixed order).
+template <class F>
+void for_each_channel(const Layout& L, const F& f) {
+#pragma omp parallel for schedule(static) if (L.R * L.C * L.HW > 32768 && L.C > 1)
+  for (std::ptrdiff_t c = 0; c < std::ptrdiff_t(L.C); ++c) f(std::size_t(c));
+}
 }  // namespace
 
 std::size_t batchnorm_channels(const Shape& s) {
@@ -75,9 +93,7 @@ void batchnorm_forward_into(const Tensor<T>& X, const Tensor<T>& gamma, const Te
   const T* x = X.data();
   T* xh = cache.X_hat.data();
   T* y = Y.data();
-#pragma omp parallel for schedule(static) if (parallel_channels(L))
-  for (std::ptrdiff_t cc = 0; cc < std::ptrdiff_t(L.C); ++cc) {
-    const std::size_t c = std::size_t(cc);
+  for_each_channel(L, [&](std::size_t c) {
     const T mu = channel_sum<T>(L, c, [x](std::size_t i) { return x[i]; }) / N;  // Eq. (52)
     const T var = channel_sum<T>(L, c, [x, mu](std::size_t i) { return (x[i] - mu) * (x[i] - mu); }) /
                   N;  // Eq. (53): biased, divided by N
@@ -85,16 +101,8 @@ void batchnorm_forward_into(const Tensor<T>& X, const Tensor<T>& gamma, const Te
     cache.mean[c] = mu;
     cache.var[c] = var;
     cache.inv_std[c] = inv_std;
-    const T g = gamma[c], b = beta[c];
-    for (std::size_t r = 0; r < L.R; ++r) {
-      const std::size_t i0 = L.at(r, c, 0);
-#pragma omp simd
-      for (std::size_t i = i0; i < i0 + L.HW; ++i) {
-        xh[i] = (x[i] - mu) * inv_std;  // Eq. (54)
-        y[i] = g * xh[i] + b;           // Eq. (55)
-      }
-    }
-  }
+    normalize_channel(L, c, x, mu, inv_std, gamma[c], beta[c], xh, y);
+  });
 }
 
 template <class T>
@@ -123,20 +131,10 @@ void batchnorm_forward_inference_into(const Tensor<T>& X, const Tensor<T>& gamma
   const T* x = X.data();
   T* xh = cache.X_hat.data();
   T* y = Y.data();
-#pragma omp parallel for schedule(static) if (parallel_channels(L))
-  for (std::ptrdiff_t cc = 0; cc < std::ptrdiff_t(L.C); ++cc) {
-    const std::size_t c = std::size_t(cc);
+  for_each_channel(L, [&](std::size_t c) {
     cache.inv_std[c] = T(1) / std::sqrt(cache.var[c] + eps);
-    const T mu = cache.mean[c], inv_std = cache.inv_std[c], g = gamma[c], b = beta[c];
-    for (std::size_t r = 0; r < L.R; ++r) {
-      const std::size_t i0 = L.at(r, c, 0);
-#pragma omp simd
-      for (std::size_t i = i0; i < i0 + L.HW; ++i) {
-        xh[i] = (x[i] - mu) * inv_std;  // Eq. (54), running μ̂, σ̂²
-        y[i] = g * xh[i] + b;           // Eq. (55)
-      }
-    }
-  }
+    normalize_channel(L, c, x, cache.mean[c], cache.inv_std[c], gamma[c], beta[c], xh, y);  // running μ̂, σ̂²
+  });
 }
 
 template <class T>
@@ -163,9 +161,7 @@ void batchnorm_backward_into(const Tensor<T>& dY, const Tensor<T>& gamma, const 
   const T* d = dY.data();
   const T* xh = cache.X_hat.data();
   T* dx = g.dX.data();
-#pragma omp parallel for schedule(static) if (parallel_channels(L))
-  for (std::ptrdiff_t cc = 0; cc < std::ptrdiff_t(L.C); ++cc) {
-    const std::size_t c = std::size_t(cc);
+  for_each_channel(L, [&](std::size_t c) {
     // Σ δ and Σ δ X̂ over (r', h', w') of channel c
     const T sum_d = channel_sum<T>(L, c, [d](std::size_t i) { return d[i]; });
     const T sum_dx = channel_sum<T>(L, c, [d, xh](std::size_t i) { return d[i] * xh[i]; });
@@ -184,7 +180,7 @@ void batchnorm_backward_into(const Tensor<T>& dY, const Tensor<T>& gamma, const 
 #pragma omp simd
       for (std::size_t i = i0; i < i0 + L.HW; ++i) dx[i] = k / N * (N * d[i] - sum_d - xh[i] * sum_dx);
     }
-  }
+  });
 }
 
 template <class T>

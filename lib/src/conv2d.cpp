@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <type_traits>
 
 #include "nn/output_size.hpp"
 
@@ -165,34 +166,32 @@ void row2im_unpadded_add(const T* __restrict__ rowsT, const Geometry& g, T* __re
       }
 }
 
-// The widths W′ compiled as constants: the outputs of 5×5 and 3×3 kernels on 28×28, 14×14 and
-// 12×12 inputs, and powers of two. Any other width takes the run-time loop, same result.
-#define NN_CONV_WIDTHS(F) F(4) F(8) F(10) F(12) F(14) F(16) F(24) F(26) F(28) F(32)
+/// Calls f(std::integral_constant<std::size_t, W′>) for the widths compiled as constants (the
+/// outputs of 5×5 and 3×3 kernels on 28×28, 14×14 and 12×12 inputs, and powers of two), and
+/// f(integral_constant<…, 0>) — the run-time loop, same result — for any other.
+template <class F>
+void with_constant_width(std::size_t Wo, const F& f) {
+  switch (Wo) {
+#define NN_CASE(w) \
+  case w: return f(std::integral_constant<std::size_t, w>{});
+    NN_CASE(4) NN_CASE(8) NN_CASE(10) NN_CASE(12) NN_CASE(14) NN_CASE(16) NN_CASE(24) NN_CASE(26) NN_CASE(28)
+    NN_CASE(32)
+#undef NN_CASE
+    default: return f(std::integral_constant<std::size_t, 0>{});
+  }
+}
 
 template <class T>
 void im2row_transposed(const T* x, const Geometry& g, T* rowsT, std::size_t ld) {
   if (g.s != 1 || g.p != 0) return im2row_transposed_general(x, g, rowsT, ld);
-  switch (g.Wo) {
-#define NN_CASE(w) \
-  case w: return im2row_unpadded<w>(x, g, rowsT, ld);
-    NN_CONV_WIDTHS(NN_CASE)
-#undef NN_CASE
-    default: return im2row_unpadded<0>(x, g, rowsT, ld);
-  }
+  with_constant_width(g.Wo, [&](auto w) { im2row_unpadded<decltype(w)::value>(x, g, rowsT, ld); });
 }
 
 template <class T>
 void row2im_transposed_add(const T* rowsT, const Geometry& g, T* x, std::size_t ld) {
   if (g.s != 1 || g.p != 0) return row2im_transposed_add_general(rowsT, g, x, ld);
-  switch (g.Wo) {
-#define NN_CASE(w) \
-  case w: return row2im_unpadded_add<w>(rowsT, g, x, ld);
-    NN_CONV_WIDTHS(NN_CASE)
-#undef NN_CASE
-    default: return row2im_unpadded_add<0>(rowsT, g, x, ld);
-  }
+  with_constant_width(g.Wo, [&](auto w) { row2im_unpadded_add<decltype(w)::value>(rowsT, g, x, ld); });
 }
-#undef NN_CONV_WIDTHS
 
 // Stride-1 layers with padding (3×3 with p = 1, say) first copy the example into X̃ of Figure 7,
 // (H + 2p) × (W + 2p) with the zeros around it, so im2row then sees an unpadded input and takes
