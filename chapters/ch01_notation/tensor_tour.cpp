@@ -75,19 +75,13 @@ int tour(const nn::ChapterArgs& args) {
   fig.command("set multiplot layout 2,2 title 'Row-major layout of X ∈ R^{2×2×3×4}: offset = ((r·C + c)·H + h)·W + w'");
   fig.set("xrange [-0.5:3.5]").set("yrange [2.5:-0.5]").set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'");
   fig.set("cbrange [0:47]").set("palette defined (0 '#f7fbff', 1 '#08306b')").command("unset colorbox");
+  nn::Tensor<double> offset(nn::Shape{2, 2, 3, 4});  // each element holds its own offset in memory
+  for (std::size_t i = 0; i < offset.size(); ++i) offset[i] = double(i);
   for (std::size_t r = 0; r < 2; ++r)
     for (std::size_t c = 0; c < 2; ++c) {
-      std::vector<std::vector<double>> cols(3);
-      for (std::size_t h = 0; h < 3; ++h)
-        for (std::size_t w = 0; w < 4; ++w) {
-          cols[0].push_back(double(w));
-          cols[1].push_back(double(h));
-          cols[2].push_back(double(((r * 2 + c) * 3 + h) * 4 + w));
-        }
-      const int b = fig.block(cols);
+      const int b = fig.cells(offset, r, c);
       fig.set((boost::format("title 'r = %d, c = %d'") % r % c).str());
-      fig.plot(fig.data(b) + " using 1:2:3 with image notitle");
-      fig.plot(fig.data(b) + " using 1:2:(sprintf('%d', $3)) with labels tc rgb '#ff7f0e' font ',13' notitle");
+      fig.labelled_cells(b, "%d", "tc rgb '#ff7f0e' font ',13'");
       fig.next_panel();
     }
   fig.command("unset multiplot");

@@ -25,19 +25,11 @@ std::string matrix_text(const nn::Tensor<double>& X) {
 
 /// One panel: the matrix as coloured cells with its numbers written in them.
 void panel(nn::Figure& fig, const nn::Tensor<double>& X, const std::string& title) {
-  std::vector<std::vector<double>> cols(3);
-  for (std::size_t h = 0; h < X.dim(2); ++h)
-    for (std::size_t w = 0; w < X.dim(3); ++w) {
-      cols[0].push_back(double(w));
-      cols[1].push_back(double(h));
-      cols[2].push_back(X(0, 0, h, w));
-    }
-  const int b = fig.block(cols);
+  const int b = fig.cells(X);
   fig.set("title '" + title + "'");
   fig.set((boost::format("xrange [-0.5:%g]") % (double(X.dim(3)) - 0.5)).str());
   fig.set((boost::format("yrange [%g:-0.5]") % (double(X.dim(2)) - 0.5)).str());
-  fig.plot(fig.data(b) + " using 1:2:3 with image notitle");
-  fig.plot(fig.data(b) + " using 1:2:(sprintf('%g', $3)) with labels font ',10' notitle");
+  fig.labelled_cells(b, "%g", "font ',10'");
   fig.next_panel();
 }
 

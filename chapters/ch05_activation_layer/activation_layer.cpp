@@ -20,18 +20,6 @@ namespace {
 
 constexpr std::size_t R = 2, C = 2, H = 4, W = 5;  // a batch of two 2-channel 4×5 images
 
-// One feature map (r, c) of a rank-4 tensor as columns (w, h, value) for a labelled heat map.
-std::vector<std::vector<double>> map_columns(const nn::Tensor<double>& X, std::size_t r, std::size_t c) {
-  std::vector<std::vector<double>> cols(3);
-  for (std::size_t h = 0; h < X.dim(2); ++h)
-    for (std::size_t w = 0; w < X.dim(3); ++w) {
-      cols[0].push_back(double(w));
-      cols[1].push_back(double(h));
-      cols[2].push_back(X(r, c, h, w));
-    }
-  return cols;
-}
-
 int run(const nn::ChapterArgs& args) {
   std::ostringstream out;
   std::mt19937_64 rng(args.seed);
@@ -97,10 +85,9 @@ int run(const nn::ChapterArgs& args) {
   } panels[] = {{&X, "X^{(l)}"}, {&Y, "X^{(l+1)} = ReLU(X^{(l)})  (44)"}, {&dY, "δ^{(l+1)}"},
                 {&dX, "δ^{(l)} = δ^{(l+1)} ⊙ ReLU′(X^{(l)})  (45)"}};
   for (const auto& p : panels) {
-    const int b = fig.block(map_columns(*p.t, 0, 0));
+    const int b = fig.cells(*p.t);
     fig.set((boost::format("title '%s'") % p.title).str());
-    fig.plot(fig.data(b) + " using 1:2:3 with image notitle");
-    fig.plot(fig.data(b) + " using 1:2:(sprintf('%.1f', $3 + 0)) with labels font ',11' notitle");
+    fig.labelled_cells(b, "%.1f", "font ',11'");
     fig.next_panel();
   }
   fig.command("unset multiplot");

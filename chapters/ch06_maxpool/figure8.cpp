@@ -16,17 +16,6 @@ namespace {
 
 constexpr std::size_t kWindow = 2, kStride = 2;  // Figure 8: k = s = 2
 
-std::vector<std::vector<double>> map_columns(const nn::Tensor<double>& X) {
-  std::vector<std::vector<double>> cols(3);
-  for (std::size_t h = 0; h < X.dim(2); ++h)
-    for (std::size_t w = 0; w < X.dim(3); ++w) {
-      cols[0].push_back(double(w));
-      cols[1].push_back(double(h));
-      cols[2].push_back(X(0, 0, h, w));
-    }
-  return cols;
-}
-
 int run(const nn::ChapterArgs& args) {
   std::ostringstream out;
 
@@ -88,15 +77,14 @@ int run(const nn::ChapterArgs& args) {
     }
     return fig.block(cols);
   };
-  const int bx = fig.block(map_columns(X)), by = fig.block(map_columns(Y)), bdy = fig.block(map_columns(dY)),
-            bdx = fig.block(map_columns(dX)), bmax = argmax_marks();
+  const int bx = fig.cells(X), by = fig.cells(Y), bdy = fig.cells(dY),
+            bdx = fig.cells(dX), bmax = argmax_marks();
   // top left: X and its windows
   outline_windows(1.0);
   fig.set("xrange [-0.5:3.5]").set("yrange [3.5:-0.5]");
   fig.set("title 'X^{(l)}: windows of Eq. (49), maxima circled'");
-  fig.plot(fig.data(bx) + " using 1:2:3 with image notitle");
+  fig.labelled_cells(bx);
   fig.plot(fig.data(bmax) + " using 1:2 with points pt 6 ps 5 lw 2 lc rgb 'black' notitle");
-  fig.plot(fig.data(bx) + " using 1:2:(sprintf('%g', $3)) with labels font ',14' notitle");
   fig.next_panel();
   // top right: X^(l+1), each cell in its window's colour
   fig.command("unset object");
@@ -106,23 +94,20 @@ int run(const nn::ChapterArgs& args) {
                 .str());
   fig.set("xrange [-0.5:1.5]").set("yrange [1.5:-0.5]");
   fig.set("title 'X^{(l+1)} = max of each window'");
-  fig.plot(fig.data(by) + " using 1:2:3 with image notitle");
-  fig.plot(fig.data(by) + " using 1:2:(sprintf('%g', $3)) with labels font ',14' notitle");
+  fig.labelled_cells(by);
   fig.next_panel();
   // bottom left: δ^(l+1)
   fig.set("title 'δ^{(l+1)}, one per window'");
   fig.set("cbrange [-0.4:0.4]").set("palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')");
-  fig.plot(fig.data(bdy) + " using 1:2:3 with image notitle");
-  fig.plot(fig.data(bdy) + " using 1:2:(sprintf('%.1f', $3)) with labels font ',14' notitle");
+  fig.labelled_cells(bdy, "%.1f");
   fig.next_panel();
   // bottom right: δ^(l), routed to the argmax
   fig.command("unset object");
   outline_windows(1.0);
   fig.set("xrange [-0.5:3.5]").set("yrange [3.5:-0.5]");
   fig.set("title 'δ^{(l)}: each δ routed to its window''s argmax (51)'");
-  fig.plot(fig.data(bdx) + " using 1:2:3 with image notitle");
+  fig.labelled_cells(bdx, "%.1f");
   fig.plot(fig.data(bmax) + " using 1:2 with points pt 6 ps 5 lw 2 lc rgb 'black' notitle");
-  fig.plot(fig.data(bdx) + " using 1:2:(sprintf('%.1f', $3)) with labels font ',14' notitle");
   fig.next_panel();
   fig.command("unset multiplot");
   nn::report_written(fig.render());

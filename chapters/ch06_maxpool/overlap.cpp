@@ -19,17 +19,6 @@ namespace {
 
 constexpr std::size_t kWindow = 3, kStride = 2;  // s < k: windows overlap
 
-std::vector<std::vector<double>> map_columns(const nn::Tensor<double>& X) {
-  std::vector<std::vector<double>> cols(3);
-  for (std::size_t h = 0; h < X.dim(2); ++h)
-    for (std::size_t w = 0; w < X.dim(3); ++w) {
-      cols[0].push_back(double(w));
-      cols[1].push_back(double(h));
-      cols[2].push_back(X(0, 0, h, w));
-    }
-  return cols;
-}
-
 int run(const nn::ChapterArgs& args) {
   std::ostringstream out;
   //! [overlap]
@@ -98,25 +87,21 @@ int run(const nn::ChapterArgs& args) {
              (w0 - 0.45 + d) % (h0 - 0.45 + d) % (w0 + double(kWindow) - 0.55 - d) % (h0 + double(kWindow) - 0.55 - d) % colors[o])
                 .str());
   }
-  const int bx = fig.block(map_columns(X)), bw = fig.block(map_columns(wins)), bdx = fig.block(map_columns(dX)),
-            bov = fig.block(map_columns(overwritten));
+  const int bx = fig.cells(X), bw = fig.cells(wins), bdx = fig.cells(dX),
+            bov = fig.cells(overwritten);
   fig.set("palette defined (0 '#f7fbff', 1 '#6baed6')");
   fig.set("title 'X^{(l)} and the four 3×3 windows'");
-  fig.plot(fig.data(bx) + " using 1:2:3 with image notitle");
-  fig.plot(fig.data(bx) + " using 1:2:(sprintf('%g', $3)) with labels font ',14' notitle");
+  fig.labelled_cells(bx);
   fig.next_panel();
   fig.set("title 'windows won by each input'");
-  fig.plot(fig.data(bw) + " using 1:2:3 with image notitle");
-  fig.plot(fig.data(bw) + " using 1:2:(sprintf('%g', $3)) with labels font ',14' notitle");
+  fig.labelled_cells(bw);
   fig.next_panel();
   fig.set("cbrange [0:0.6]").set("palette defined (0 '#f7f7f7', 1 '#b2182b')");
   fig.set("title 'δ^{(l)}, summed: 0.1 + 0.2 + 0.3 = 0.6 at (2,2)'");
-  fig.plot(fig.data(bdx) + " using 1:2:3 with image notitle");
-  fig.plot(fig.data(bdx) + " using 1:2:(sprintf('%.1f', $3)) with labels font ',14' notitle");
+  fig.labelled_cells(bdx, "%.1f");
   fig.next_panel();
   fig.set("title 'δ^{(l)}, overwritten (wrong): only the last of its windows counts'");
-  fig.plot(fig.data(bov) + " using 1:2:3 with image notitle");
-  fig.plot(fig.data(bov) + " using 1:2:(sprintf('%.1f', $3)) with labels font ',14' notitle");
+  fig.labelled_cells(bov, "%.1f");
   fig.next_panel();
   fig.command("unset multiplot");
   nn::report_written(fig.render());

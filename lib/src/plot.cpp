@@ -116,6 +116,26 @@ void Figure::flush_clauses() {
   clauses_.clear();
 }
 
+int Figure::cells(const Tensor<double>& X, std::size_t r, std::size_t c) {
+  if (X.rank() != 4 || r >= X.dim(0) || c >= X.dim(1))
+    throw shape_error("Figure::cells: feature map (" + std::to_string(r) + ", " + std::to_string(c) +
+                      ") of a tensor of shape " + X.shape().str() + " (needs rank 4, r < R, c < C)");
+  std::vector<std::vector<double>> cols(3);
+  for (std::size_t h = 0; h < X.dim(2); ++h)
+    for (std::size_t w = 0; w < X.dim(3); ++w) {
+      cols[0].push_back(double(w));  // x: column w
+      cols[1].push_back(double(h));  // y: row h (reverse the y range to draw row 0 on top)
+      cols[2].push_back(X(r, c, h, w));
+    }
+  return block(cols);
+}
+
+Figure& Figure::labelled_cells(int b, const std::string& format, const std::string& label_style) {
+  plot(data(b) + " using 1:2:3 with image notitle");
+  // `$3 + 0` turns gnuplot's −0 into 0, so a zero never prints as "-0.0"
+  return plot(data(b) + " using 1:2:(sprintf('" + format + "', $3 + 0)) with labels " + label_style + " notitle");
+}
+
 Figure& Figure::next_panel() {
   flush_clauses();
   return *this;

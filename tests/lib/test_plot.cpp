@@ -44,6 +44,28 @@ TEST_CASE("Figure writes a PNG, its data and its script", "[plot]") {
   CHECK_FALSE(fs::exists(dir / "line.png.tmp"));
 }
 
+TEST_CASE("Figure::cells lays out one feature map as (w, h, value); labelled_cells draws and labels it",
+          "[plot]") {
+  if (!nn::gnuplot_available()) FAIL("gnuplot is not installed: apt-get install gnuplot-nox");
+  const auto dir = fresh_dir("plot_cells");
+  nn::Tensor<double> X(nn::Shape{2, 2, 2, 3});
+  for (std::size_t i = 0; i < X.size(); ++i) X[i] = double(i);
+  nn::Figure fig(dir, "cells");
+  const int b = fig.cells(X, 1, 0);  // map (1, 0): offsets 12 … 17
+  fig.labelled_cells(b, "%.1f");
+  fig.render();
+  const std::string dat = read(dir / "cells.dat");
+  // row h = 1, column w = 2 of map (1, 0) is X(1, 0, 1, 2) = 12 + 1·3 + 2 = 17
+  CHECK(dat.find("2 1 17") != std::string::npos);
+  CHECK(dat.find("0 0 12") != std::string::npos);
+  CHECK(dat.find("18") == std::string::npos);  // nothing from map (1, 1)
+  const std::string gp = read(dir / "cells.gp");
+  CHECK(gp.find("with image") != std::string::npos);
+  CHECK(gp.find("sprintf('%.1f', $3 + 0)") != std::string::npos);
+  CHECK_THROWS_WITH(fig.cells(X, 2, 0), Catch::Contains("(2, 2, 2, 3)"));
+  CHECK_THROWS_AS(fig.cells(nn::Tensor<double>(nn::Shape{2, 3})), nn::shape_error);
+}
+
 TEST_CASE("Figure fails clearly when gnuplot is missing", "[plot]") {
   const auto dir = fresh_dir("plot_missing");
   const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";

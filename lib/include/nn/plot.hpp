@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "nn/tensor.hpp"
+
 namespace nn {
 
 /// @brief gnuplot is missing, failed, or did not write the PNG.
@@ -46,6 +48,14 @@ class Figure {
   /// @brief Adds a data block holding a matrix as gnuplot's `matrix` format (row i of
   ///        `values` is image row i, drawn top to bottom with `set yrange [] reverse`).
   int matrix(const std::vector<std::vector<double>>& values);
+  /// @brief Adds feature map (r, c) of a rank-4 tensor as a block of (w, h, value) rows, one per
+  ///        entry, for labelled_cells(); returns its index.
+  /// @throws shape_error if X is not of rank 4 or (r, c) is outside it
+  int cells(const Tensor<double>& X, std::size_t r = 0, std::size_t c = 0);
+  /// @brief Plots a cells() block as coloured cells with each value printed in its cell.
+  /// @param format       a printf format for the values, such as "%g" or "%.1f" (−0 prints as 0)
+  /// @param label_style  gnuplot style of the labels, such as "font ',14'"
+  Figure& labelled_cells(int block, const std::string& format = "%g", const std::string& label_style = "font ',14'");
   /// @brief The quoted data file and block index for a plot clause: `'NAME.dat' index 2`.
   std::string data(int block_index) const;
   /// @brief Adds one plot clause (joined with commas into one `plot` command).
