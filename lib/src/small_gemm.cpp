@@ -146,8 +146,9 @@ void gemm_nn_parallel(std::size_t M, std::size_t N, std::size_t K, const T* A, s
   // below ~64k multiply-adds a fork costs more than it saves
   const std::size_t threads = M * N * K < 65536 ? 1 : std::min<std::size_t>(std::size_t(omp_get_max_threads()), M / kNarrowRows);
   if (threads > 1) {
-    // equal shares of rows, rounded to whole tiles of 8 (a multiple of both tile heights)
-    const std::size_t share = (M / threads + kNarrowRows - 1) / kNarrowRows * kNarrowRows;
+    // equal shares of rows, ⌈M / threads⌉ rounded up to whole tiles of 8 (a multiple of both
+    // tile heights), so that the shares cover all M rows; the last one may be shorter or empty
+    const std::size_t share = ((M + threads - 1) / threads + kNarrowRows - 1) / kNarrowRows * kNarrowRows;
 #pragma omp parallel for num_threads(int(threads)) schedule(static)
     for (std::ptrdiff_t t = 0; t < std::ptrdiff_t(threads); ++t) {
       const std::size_t i0 = std::size_t(t) * share, i1 = std::min(M, i0 + share);

@@ -331,6 +331,7 @@ TEST_CASE("batch norm on a large batch: threads share the channels, the result d
   // and the large case still satisfies Eq. (63)'s identity Σ_{r,h,w} δ^(l) = 0 (the mean is
   // subtracted, so shifting a channel's inputs changes nothing).
   const auto st = make_setup(Shape{64, 8, 12, 12}, 7);
+  const int saved_threads = nn::library_threads();
   auto run = [&](int threads) {
 #ifdef _OPENMP
     omp_set_num_threads(threads);
@@ -344,8 +345,9 @@ TEST_CASE("batch norm on a large batch: threads share the channels, the result d
   const auto [Y1, g1] = run(1);
   const auto [Y2, g2] = run(2);
 #ifdef _OPENMP
-  omp_set_num_threads(nn::library_threads());
+  omp_set_num_threads(saved_threads);
 #endif
+  (void)saved_threads;
   CHECK(nn::max_abs_diff(Y1, Y2) == 0);
   CHECK(nn::max_abs_diff(g1.dX, g2.dX) == 0);
   CHECK(nn::max_abs_diff(g1.dgamma, g2.dgamma) == 0);
