@@ -185,7 +185,14 @@ TrainTest load_official_layout(const fs::path& dir, const std::string& how_to_ge
                        "MNIST layout holds train-images-idx3-ubyte, train-labels-idx1-ubyte, " +
                        "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally .gz). " + how_to_get);
   }
-  return {load_idx_pair(p[0], p[1]), load_idx_pair(p[2], p[3])};
+  TrainTest tt{load_idx_pair(p[0], p[1]), load_idx_pair(p[2], p[3])};
+  // the networks of ch08 take 28×28 inputs: a folder of other sizes is refused here, by name,
+  // not at the first layer of the network
+  for (const auto& [part, file] : {std::pair{&tt.train, p[0]}, std::pair{&tt.test, p[2]}})
+    if (part->images.dim(2) != 28 || part->images.dim(3) != 28)
+      throw data_error(file.string() + ": images of " + std::to_string(part->images.dim(2)) + "×" +
+                       std::to_string(part->images.dim(3)) + ", expected 28×28 (MNIST and Fashion-MNIST)");
+  return tt;
 }
 
 }  // namespace

@@ -269,6 +269,16 @@ TEST_CASE("the official layout: four files, each plain or gzipped", "[ch08][idx]
   }
 }
 
+TEST_CASE("the official layout refuses images that are not 28×28, naming the file", "[ch08][idx][errors]") {
+  const fs::path d = fresh_dir("official32");
+  nn::write_idx_images(d / "train-images-idx3-ubyte", random_images(2, 28, 28, 1));
+  nn::write_idx_labels(d / "train-labels-idx1-ubyte", {0, 1});
+  nn::write_idx_images(d / "t10k-images-idx3-ubyte", random_images(2, 32, 32, 2));  // CIFAR-sized
+  nn::write_idx_labels(d / "t10k-labels-idx1-ubyte", {2, 3});
+  CHECK_THROWS_WITH(nn::load_mnist_official(d),
+                    Contains((d / "t10k-images-idx3-ubyte").string()) && Contains("32×32") && Contains("28×28"));
+}
+
 namespace {
 
 /// A 10-class data set whose labels come in runs 0, 0, …, 1, 1, … like the npm digits

@@ -180,6 +180,22 @@ TEST_CASE("to_grayscale uses BT.601 luma", "[ch04][image]") {
   CHECK_THROWS_AS(nn::to_grayscale(Tensor<float>(Shape{2, 3, 4, 4})), nn::shape_error);
 }
 
+TEST_CASE("to_grayscale composites an alpha channel over white", "[ch08][image]") {
+  // RGBA: transparent background (any colour, α = 0), opaque black ink, half-transparent black
+  const Tensor<float> rgba(Shape{1, 4, 1, 3}, {0, 0, 0.5f,  //  R
+                                               0, 0, 0.5f,  //  G
+                                               0, 0, 0.5f,  //  B
+                                               0, 1, 0.5f}); // α
+  const auto g = nn::to_grayscale(rgba);
+  CHECK(g[0] == Approx(1.0));   // paper
+  CHECK(g[1] == Approx(0.0));   // ink
+  CHECK(g[2] == Approx(0.75));  // 0.5 · 0.5 + 0.5
+  const Tensor<float> ga(Shape{1, 2, 1, 2}, {0, 0, 0, 1});  // gray + α: transparent, opaque black
+  const auto h = nn::to_grayscale(ga);
+  CHECK(h[0] == Approx(1.0));
+  CHECK(h[1] == Approx(0.0));
+}
+
 TEST_CASE("broken PNG files throw data_error naming the file and the fault", "[ch04][image][errors]") {
   const fs::path dir = tmp_dir();
   SECTION("missing file") {

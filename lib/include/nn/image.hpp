@@ -24,7 +24,9 @@ Tensor<float> load_png(const std::filesystem::path& path);
 
 /// @brief The luma of an image, Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601), shape (1, 1, H, W).
 ///
-/// A gray image (C = 1) is returned unchanged; the alpha channel of C = 2 or 4 is dropped.
+/// A gray image (C = 1) is returned unchanged. An image with an alpha channel (C = 2 or 4) is
+/// composited over white, Y·α + (1 − α): a drawing saved with a transparent background reads as
+/// dark ink on white paper.
 /// @param image  shape (1, C, H, W) with C = 1, 2, 3 or 4
 /// @throws shape_error for any other shape
 Tensor<float> to_grayscale(const Tensor<float>& image);
