@@ -17,8 +17,14 @@ namespace {
 
 int run(int argc, char** argv) {
   const nn::ChapterArgs args = nn::parse_chapter_args(
-      argc, argv, "§1.3: classify a digit drawn in a PNG. Usage: ch08_predict [--model FILE] IMAGE.png ...", true);
+      argc, argv,
+      "§1.3: classify a digit drawn in a PNG.\n\nUsage: ch08_predict [options] [--model FILE] IMAGE.png ...\n"
+      "  --model FILE  the trained model (default: ch08_lenet_bn.nnm in the --out folder, else in " NN_DEFAULT_PLOTS_DIR
+      ", where ch08_lenet_bn writes it)",
+      true);
+  // The model ch08_lenet_bn wrote: in --out if it is there, else in the default plots folder.
   std::filesystem::path model_path = args.out / "ch08_lenet_bn.nnm";
+  if (!std::filesystem::exists(model_path)) model_path = std::filesystem::path(NN_DEFAULT_PLOTS_DIR) / "ch08_lenet_bn.nnm";
   std::vector<std::filesystem::path> images;
   for (std::size_t i = 0; i < args.rest.size(); ++i) {
     if (args.rest[i] == "--model" && i + 1 < args.rest.size()) model_path = args.rest[++i];
@@ -30,7 +36,8 @@ int run(int argc, char** argv) {
   if (std::filesystem::exists(model_path) || !args.quick) {
     if (!std::filesystem::exists(model_path))
       throw nn::data_error("no model at " + model_path.string() +
-                           ". Train one first:  build/chapters/ch08_lenet_bn   (it writes plots/ch08_lenet_bn.nnm)");
+                           ". Train one first:  build/chapters/ch08_lenet_bn   (it writes " NN_DEFAULT_PLOTS_DIR
+                           "/ch08_lenet_bn.nnm), or name one with --model FILE");
     model = nn::load_model(model_path);
     std::cout << "model: " << model_path.string() << "\n";
   } else {
@@ -65,8 +72,9 @@ int run(int argc, char** argv) {
     images.push_back(path);
   }
 
-  //! [predict]
-  for (const auto& path : images) {
+  int failed = 0;  // a picture that cannot be read is reported and skipped; the others go on
+  for (const auto& path : images) try {
+    //! [predict]
     const nn::Tensor<float> picture = nn::to_grayscale(nn::load_png(path));  // (1, 1, H, W) in [0, 1]
     const nn::Tensor<float> x = nn::mnist_preprocess(picture);               // (1, 1, 28, 28), as MNIST
     const std::vector<double> p = nn::predict_probabilities(model.net, x);   // softmax of the scores
@@ -83,8 +91,14 @@ int run(int argc, char** argv) {
     const auto seen = args.out / ("ch08_predict_" + path.stem().string() + "_as_mnist.png");
     nn::save_png(seen, x);
     nn::report_written(seen);
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    // load_png's messages name the file already; mnist_preprocess's ("no ink") do not
+    std::cerr << "error: " << (what.find(path.string()) == std::string::npos ? path.string() + ": " : "") << what
+              << "\n";
+    ++failed;
   }
-  return 0;
+  return failed ? 1 : 0;
 }
 
 }  // namespace
