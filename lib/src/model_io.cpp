@@ -61,6 +61,7 @@ class Reader {
     pos_ += n * sizeof(float);
   }
   std::size_t pos() const { return pos_; }
+  std::size_t end() const { return end_; }
   [[noreturn]] void fail(const std::string& what) const { throw data_error("model file " + file_ + " " + what); }
 
  private:
@@ -99,11 +100,20 @@ std::string describe(Layer<float>& layer) {
   return os.str();
 }
 
-void add_layer(Sequential<float>& net, const std::string& line, const Reader& rd) {
+/// Adds the layer a header line describes. `declared` sums the parameter values the layers
+/// so far hold; a layer is refused before it is built if the file is too short to hold them
+/// (a corrupt "Dense 200000 200000" must not allocate 160 GB first).
+void add_layer(Sequential<float>& net, const std::string& line, const Reader& rd, double& declared) {
   std::istringstream is(line);
   std::string kind;
   is >> kind;
   auto bad = [&]() { rd.fail("is corrupt: cannot read the layer line '" + line + "'"); };
+  auto budget = [&](double values) {
+    declared += values;
+    if (declared * sizeof(float) > double(rd.end()))
+      rd.fail("is corrupt: its layers up to '" + line + "' hold " + std::to_string(std::uint64_t(declared)) +
+              " parameter values, more than its " + std::to_string(rd.end()) + " bytes can store");
+  };
   auto sz = [&]() {
     long long v = -1;
     if (!(is >> v) || v < 0 || v > (1LL << 32)) bad();
@@ -117,9 +127,11 @@ void add_layer(Sequential<float>& net, const std::string& line, const Reader& rd
   try {
     if (kind == "Dense") {
       const std::size_t n = sz(), m = sz();
+      budget(double(n) * double(m) + double(m));  // W and b
       net.add<Dense<float>>(n, m);
     } else if (kind == "Conv2d") {
       const std::size_t C = sz(), Cp = sz(), kh = sz(), kw = sz(), s = sz(), p = sz();
+      budget(double(Cp) * double(C) * double(kh) * double(kw) + double(Cp));  // W and b
       net.add<Conv2d<float>>(C, Cp, kh, kw, ConvSpec{s, p});
     } else if (kind == "MaxPool2d") {
       const std::size_t kh = sz(), kw = sz(), sh = sz(), sw = sz();
@@ -136,10 +148,12 @@ void add_layer(Sequential<float>& net, const std::string& line, const Reader& rd
     } else if (kind == "BatchNorm2d") {
       const std::size_t C = sz();
       const double eps = real(), mom = real();
+      budget(4.0 * double(C));  // γ, β and the running mean and variance
       net.add<BatchNorm2d<float>>(C, float(eps), float(mom));
     } else if (kind == "BatchNorm1d") {
       const std::size_t C = sz();
       const double eps = real(), mom = real();
+      budget(4.0 * double(C));
       net.add<BatchNorm1d<float>>(C, float(eps), float(mom));
     } else {
       rd.fail("names a layer type this build does not know: '" + kind + "'");
@@ -222,6 +236,7 @@ Model load_model(const std::filesystem::path& path) {
   std::istringstream hs(header);
   std::string line;
   bool have_input = false;
+  double declared = 0;  // parameter values the layers hold so far (see add_layer)
   while (std::getline(hs, line)) {
     std::istringstream ls(line);
     std::string key;
@@ -235,7 +250,7 @@ Model load_model(const std::filesystem::path& path) {
       std::string name;
       while (ls >> name) m.classes.push_back(name);
     } else if (key == "layer") {
-      add_layer(m.net, line.substr(6), rd);
+      add_layer(m.net, line.substr(6), rd, declared);
     } else if (!key.empty()) {
       rd.fail("is corrupt: unknown header line '" + line + "'");
     }

@@ -179,12 +179,28 @@ TEST_CASE("corrupt, truncated and mismatched model files give clear errors", "[c
   std::string v2 = bytes;
   v2[8] = 2;
   expect_error("v2.nnm", with_fixed_crc(v2), "format version 2");
-  // a consistent file whose header promises a wider layer than its tensors hold
+  // a consistent file whose header describes another layer than its tensors hold
+  std::string other = bytes;
+  const auto last = other.find("Dense 8 10");
+  REQUIRE(last != std::string::npos);
+  other.replace(last, 10, "Dense 8 09");
+  expect_error("mismatch.nnm", with_fixed_crc(other), "mismatched");
+  // … or more parameters than it holds (a wider first layer)
   std::string wider = bytes;
   const auto at = wider.find("Dense 784 16");
   REQUIRE(at != std::string::npos);
   wider.replace(at, 12, "Dense 784 17");
-  expect_error("mismatch.nnm", with_fixed_crc(wider), "mismatched");
+  expect_error("wider.nnm", with_fixed_crc(wider), "more than its");
+  // a consistent file whose header promises far more parameters than the file holds: refused
+  // before anything is allocated (this one would need 160 GB)
+  std::string huge = bytes;
+  huge.replace(at, 12, "Dense 200000 200000");
+  // the header length field (8 bytes after magic and version) grows by 7 characters
+  std::uint64_t hlen = 0;
+  std::memcpy(&hlen, huge.data() + 12, 8);
+  hlen += 7;
+  std::memcpy(huge.data() + 12, &hlen, 8);
+  expect_error("huge.nnm", with_fixed_crc(huge), "more than its");
   // a consistent file cut inside its tensors
   std::string cut = bytes.substr(0, bytes.size() - 100) + bytes.substr(bytes.size() - 4);
   expect_error("cut.nnm", with_fixed_crc(cut), "truncated");
