@@ -1,10 +1,8 @@
 /// @file conv2d.cpp
 /// @brief Eqs. (34)–(43): convolution forward and backward, naive loops and im2row + GEMM.
 #include "nn/conv2d.hpp"
-#include "nn/threads.hpp"
 #include "small_gemm.hpp"
 
-#include <cblas.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -372,8 +370,8 @@ namespace {
 
 // The fast path runs the examples of a batch in parallel, as PyTorch's CPU convolution does:
 // each thread takes whole examples, builds one example's im2row matrix (small enough to stay
-// in cache) and calls a single-threaded GEMM on it. OpenBLAS's own threads are off meanwhile
-// (SingleThreadedBlas), so the two kinds of threads never oversubscribe the cores.
+// in cache) and multiplies it with the single-threaded kernels of small_gemm.hpp (OpenBLAS is
+// not called at all, so its threads never compete with these).
 int worker_count(std::size_t examples) {
 #ifdef _OPENMP
   return int(std::min<std::size_t>(std::size_t(omp_get_max_threads()), std::max<std::size_t>(1, examples)));
@@ -405,7 +403,6 @@ void conv2d_forward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>
   // per worker: one example's im2row matrix, then room for X̃ (padded layers)
   const std::size_t per = K * N + padded_size(g);
   if (rows.size() != std::size_t(workers) * per) rows.resize(Shape{std::size_t(workers) * per});
-  const SingleThreadedBlas blas_off;  // no-op inside a training loop, which holds one already
 #pragma omp parallel for num_threads(workers) schedule(static)
   for (std::ptrdiff_t rr = 0; rr < std::ptrdiff_t(g.R); ++rr) {
     const std::size_t r = std::size_t(rr);
@@ -446,7 +443,6 @@ void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T
     T* partial = drows.data() + std::size_t(t) * per + K * N;
     std::fill(partial, partial + Cp * K + Cp, T(0));
   }
-  const SingleThreadedBlas blas_off;  // no-op inside a training loop, which holds one already
 #pragma omp parallel for num_threads(workers) schedule(static)
   for (std::ptrdiff_t rr = 0; rr < std::ptrdiff_t(g.R); ++rr) {
     const std::size_t r = std::size_t(rr);

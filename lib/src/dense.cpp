@@ -1,5 +1,6 @@
 /// @file dense.cpp
-/// @brief Eq. (7) and Eqs. (29)–(33) (corrected): dense forward and backward through OpenBLAS GEMM.
+/// @brief Eq. (7) and Eqs. (29)–(33) (corrected): dense forward and backward as matrix products
+///        (our small kernels up to 2^20 weights, OpenBLAS beyond).
 #include "nn/dense.hpp"
 
 #include <cblas.h>

@@ -96,11 +96,14 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
   const auto params = net.parameters();
   Tensor<float> X, dZ;
   std::vector<std::size_t> labels;
-  const std::size_t steps = (N + batch - 1) / batch;
+  // A last batch of a single example would stop batch norm on a dense layer (σ² of one value
+  // is 0, Eq. (53)): that example joins the batch before it instead.
+  std::size_t steps = (N + batch - 1) / batch;
+  if (steps > 1 && N % batch == 1) --steps;
   double loss_sum = 0, correct = 0;
   const auto t0 = std::chrono::steady_clock::now();
   for (std::size_t s = 0, begin = 0; s < steps; ++s, begin += batch) {
-    const std::size_t R = std::min(batch, N - begin);
+    const std::size_t R = s + 1 == steps ? N - begin : batch;
     gather_batch(train, order, begin, R, X, labels);
     if (augment) augment(X, rng);
     const Tensor<float>& Z = net.forward(X);

@@ -4,6 +4,7 @@
 
 #include <boost/crc.hpp>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,18 @@ TEST_CASE("a training run is reproducible from its seed", "[ch08][train]") {
     return nn::train_epoch(net, opt, train, 20, rng).loss;
   };
   CHECK(run() == run());
+}
+
+TEST_CASE("a last batch of one example joins the batch before it (batch norm needs two)", "[ch08][train]") {
+  // 65 = 64 + 1: BatchNorm1d cannot normalise one example; the epoch runs one batch of 65
+  const auto train = synthetic_set(65, 6);
+  auto net = nn::lenet5(1, /*batchnorm=*/true);
+  nn::SGD<float> opt(0.01, 0.9);
+  std::mt19937_64 rng(1);
+  nn::EpochStats st;
+  CHECK_NOTHROW(st = nn::train_epoch(net, opt, train, 64, rng));
+  CHECK(std::isfinite(st.loss));
+  CHECK(nn::train_epoch(net, opt, synthetic_set(130, 7), 64, rng).loss > 0);  // 64 + 64 + 2: unchanged
 }
 
 TEST_CASE("a diverging run stops with a clear message", "[ch08][train]") {
