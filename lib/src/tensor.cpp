@@ -12,7 +12,7 @@
 namespace nn {
 
 std::string missing_data_message(const std::string& what) {
-  return what + " is missing. Fetch the data sets with:  bash scripts/fetch-data.sh";
+  return what + " is missing. Fetch the data sets with:  bash " NN_SOURCE_DIR "/scripts/fetch-data.sh";
 }
 
 Shape::Shape(std::initializer_list<std::size_t> dims) : Shape(std::vector<std::size_t>(dims)) {}

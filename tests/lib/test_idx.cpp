@@ -240,7 +240,7 @@ TEST_CASE("labels outside 0 … classes − 1 are named with their index", "[ch0
 TEST_CASE("a missing file names itself and the command that fetches it", "[ch08][idx][missing]") {
   const fs::path d = fresh_dir("missing");
   CHECK_THROWS_WITH(nn::read_idx_images(d / "nope-images"),
-                    Contains((d / "nope-images").string()) && Contains("bash scripts/fetch-data.sh"));
+                    Contains((d / "nope-images").string()) && Contains("bash " NN_SOURCE_DIR "/scripts/fetch-data.sh"));
   CHECK_THROWS_WITH(nn::read_idx_labels(d / "nope-labels"), Contains("nope-labels") && Contains("fetch-data.sh"));
   CHECK_THROWS_WITH(nn::load_mnist_npm10k(d),
                     Contains((d / "mnist" / "npm10k-images-idx3-ubyte").string()) && Contains("fetch-data.sh"));
