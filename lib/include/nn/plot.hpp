@@ -53,6 +53,7 @@ class Figure {
   /// @throws shape_error if X is not of rank 4 or (r, c) is outside it
   int cells(const Tensor<double>& X, std::size_t r = 0, std::size_t c = 0);
   /// @brief Plots a cells() block as coloured cells with each value printed in its cell.
+  /// @param block        the index cells() returned
   /// @param format       a printf format for the values, such as "%g" or "%.1f" (−0 prints as 0)
   /// @param label_style  gnuplot style of the labels, such as "font ',14'"
   Figure& labelled_cells(int block, const std::string& format = "%g", const std::string& label_style = "font ',14'");
