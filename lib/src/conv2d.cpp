@@ -75,13 +75,13 @@ Geometry geometry(const Shape& X, const Shape& W, ConvSpec spec) {
 
 // The fast path stores one example's im2row matrix transposed: rowsT (K × N), entry
 // ((c·kH + j)·kW + i, h'·W' + w') = X̃_{c, s·h'+j, s·w'+i}. Stored this way, both the reads
-// from X and the writes run along w, so the copy is contiguous per row when s = 1. (Other
-// libraries call this layout im2col.)
+// from X and the writes run along w. (Other libraries call this layout im2col.) `ld` is the
+// distance between two rows of rowsT (N).
 //
-// `ld` is the distance between two rows of rowsT: N for one example, or G·N when G examples
-// share one matrix side by side (the grouped GEMMs below).
+// These first two are the general loops, for any stride and padding; stride-1 layers take the
+// faster copies further down (im2row_example).
 template <class T>
-void im2row_transposed_general(const T* x, const Geometry& g, T* rowsT, std::size_t ld) {
+void im2row_transposed(const T* x, const Geometry& g, T* rowsT, std::size_t ld) {
   for (std::size_t c = 0; c < g.C; ++c)
     for (std::size_t j = 0; j < g.kH; ++j)
       for (std::size_t i = 0; i < g.kW; ++i) {
@@ -96,12 +96,7 @@ void im2row_transposed_general(const T* x, const Geometry& g, T* rowsT, std::siz
           }
           const T* row = x + (c * g.H + std::size_t(h)) * g.W;  // row[s·w' + i − p] = X_{c,h,s·w'+i−p}
           std::fill(dst, dst + lo, T(0));
-          if (g.s == 1) {  // a plain loop: the rows are short (8–24 values), a memcpy call costs more
-            const T* from = row + i - g.p;
-            for (std::size_t wo = lo; wo < hi; ++wo) dst[wo] = from[wo];
-          } else {
-            for (std::size_t wo = lo; wo < hi; ++wo) dst[wo] = row[wo * g.s + i - g.p];
-          }
+          for (std::size_t wo = lo; wo < hi; ++wo) dst[wo] = row[wo * g.s + i - g.p];
           std::fill(dst + hi, dst + g.Wo, T(0));
         }
       }
@@ -109,7 +104,7 @@ void im2row_transposed_general(const T* x, const Geometry& g, T* rowsT, std::siz
 
 // The adjoint of im2row_transposed: adds every entry back to where it was copied from.
 template <class T>
-void row2im_transposed_add_general(const T* rowsT, const Geometry& g, T* x, std::size_t ld) {
+void row2im_transposed_add(const T* rowsT, const Geometry& g, T* x, std::size_t ld) {
   for (std::size_t c = 0; c < g.C; ++c)
     for (std::size_t j = 0; j < g.kH; ++j)
       for (std::size_t i = 0; i < g.kW; ++i) {
@@ -120,12 +115,7 @@ void row2im_transposed_add_general(const T* rowsT, const Geometry& g, T* x, std:
           const Index h = Index(ho * g.s + j) - Index(g.p);
           if (h < 0 || h >= Index(g.H)) continue;  // a padding row: its gradient is dropped
           T* row = x + (c * g.H + std::size_t(h)) * g.W;
-          if (g.s == 1) {
-            T* to = row + i - g.p;
-            for (std::size_t wo = lo; wo < hi; ++wo) to[wo] += src[wo];
-          } else {
-            for (std::size_t wo = lo; wo < hi; ++wo) row[wo * g.s + i - g.p] += src[wo];
-          }
+          for (std::size_t wo = lo; wo < hi; ++wo) row[wo * g.s + i - g.p] += src[wo];
         }
       }
 }
@@ -179,21 +169,9 @@ void with_constant_width(std::size_t Wo, const F& f) {
   }
 }
 
-template <class T>
-void im2row_transposed(const T* x, const Geometry& g, T* rowsT, std::size_t ld) {
-  if (g.s != 1 || g.p != 0) return im2row_transposed_general(x, g, rowsT, ld);
-  with_constant_width(g.Wo, [&](auto w) { im2row_unpadded<decltype(w)::value>(x, g, rowsT, ld); });
-}
-
-template <class T>
-void row2im_transposed_add(const T* rowsT, const Geometry& g, T* x, std::size_t ld) {
-  if (g.s != 1 || g.p != 0) return row2im_transposed_add_general(rowsT, g, x, ld);
-  with_constant_width(g.Wo, [&](auto w) { row2im_unpadded_add<decltype(w)::value>(rowsT, g, x, ld); });
-}
-
 // Stride-1 layers with padding (3×3 with p = 1, say) first copy the example into X̃ of Figure 7,
-// (H + 2p) × (W + 2p) with the zeros around it, so im2row then sees an unpadded input and takes
-// the fast row copies above. `pad` is scratch space of padded_size() values.
+// (H + 2p) × (W + 2p) with the zeros around it, so that the row copies above apply to them too.
+// `pad` is scratch space of padded_size() values.
 std::size_t padded_size(const Geometry& g) {
   return g.s == 1 && g.p > 0 ? g.C * (g.H + 2 * g.p) * (g.W + 2 * g.p) : 0;
 }
@@ -206,30 +184,39 @@ Geometry unpadded(const Geometry& g) {
   return q;
 }
 
-/// One example's im2row matrix (transposed), by way of X̃ when padded_size(g) > 0.
+/// One example's im2row matrix (transposed): the general loops for strides above 1, else the
+/// row copies with W′ as a constant, from X̃ when the layer is padded.
 template <class T>
 void im2row_example(const T* x, const Geometry& g, T* rowsT, std::size_t ld, T* pad) {
-  if (padded_size(g) == 0) return im2row_transposed(x, g, rowsT, ld);
+  if (g.s != 1) return im2row_transposed(x, g, rowsT, ld);
   const Geometry q = unpadded(g);
-  std::fill(pad, pad + padded_size(g), T(0));
-  for (std::size_t c = 0; c < g.C; ++c)
-    for (std::size_t h = 0; h < g.H; ++h)
-      std::copy(x + (c * g.H + h) * g.W, x + (c * g.H + h + 1) * g.W, pad + (c * q.H + h + g.p) * q.W + g.p);
-  im2row_transposed(pad, q, rowsT, ld);
+  if (g.p > 0) {
+    std::fill(pad, pad + padded_size(g), T(0));
+    for (std::size_t c = 0; c < g.C; ++c)
+      for (std::size_t h = 0; h < g.H; ++h)
+        std::copy(x + (c * g.H + h) * g.W, x + (c * g.H + h + 1) * g.W, pad + (c * q.H + h + g.p) * q.W + g.p);
+    x = pad;
+  }
+  with_constant_width(q.Wo, [&](auto w) { im2row_unpadded<decltype(w)::value>(x, q, rowsT, ld); });
 }
 
-/// Its adjoint: row2im into X̃, then the crop of Eq. (42) adds the inner part to dx.
+/// Its adjoint: adds every entry back to where it was copied from; a padded layer goes through
+/// X̃ and the crop of Eq. (42) keeps its inner part.
 template <class T>
 void row2im_example_add(const T* rowsT, const Geometry& g, T* dx, std::size_t ld, T* pad) {
-  if (padded_size(g) == 0) return row2im_transposed_add(rowsT, g, dx, ld);
+  if (g.s != 1) return row2im_transposed_add(rowsT, g, dx, ld);
   const Geometry q = unpadded(g);
+  auto add_rows = [&](T* to) {
+    with_constant_width(q.Wo, [&](auto w) { row2im_unpadded_add<decltype(w)::value>(rowsT, q, to, ld); });
+  };
+  if (g.p == 0) return add_rows(dx);
   std::fill(pad, pad + padded_size(g), T(0));
-  row2im_transposed_add(rowsT, q, pad, ld);
+  add_rows(pad);
   for (std::size_t c = 0; c < g.C; ++c)
     for (std::size_t h = 0; h < g.H; ++h) {
       const T* from = pad + (c * q.H + h + g.p) * q.W + g.p;
-      T* to = dx + (c * g.H + h) * g.W;
-      for (std::size_t w = 0; w < g.W; ++w) to[w] += from[w];
+      T* row = dx + (c * g.H + h) * g.W;
+      for (std::size_t w = 0; w < g.W; ++w) row[w] += from[w];
     }
 }
 
