@@ -175,6 +175,14 @@ fs::path find_plain_or_gz(const fs::path& dir, const std::string& stem) {
 const std::array<const char*, 4> kOfficialStems = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                                                    "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
 
+/// The networks of ch08 take 28×28 inputs: a file of other sizes is refused here, by name, not
+/// at the first layer of a network.
+void require_28x28(const Dataset& d, const fs::path& images) {
+  if (d.images.dim(2) != 28 || d.images.dim(3) != 28)
+    throw data_error(images.string() + ": images of " + std::to_string(d.images.dim(2)) + "×" +
+                     std::to_string(d.images.dim(3)) + ", expected 28×28");
+}
+
 /// Loads the four official files of `dir`; `how_to_get` ends the message when one is missing.
 TrainTest load_official_layout(const fs::path& dir, const std::string& how_to_get) {
   std::array<fs::path, 4> p;
@@ -186,12 +194,8 @@ TrainTest load_official_layout(const fs::path& dir, const std::string& how_to_ge
                        "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each optionally .gz). " + how_to_get);
   }
   TrainTest tt{load_idx_pair(p[0], p[1]), load_idx_pair(p[2], p[3])};
-  // the networks of ch08 take 28×28 inputs: a folder of other sizes is refused here, by name,
-  // not at the first layer of the network
-  for (const auto& [part, file] : {std::pair{&tt.train, p[0]}, std::pair{&tt.test, p[2]}})
-    if (part->images.dim(2) != 28 || part->images.dim(3) != 28)
-      throw data_error(file.string() + ": images of " + std::to_string(part->images.dim(2)) + "×" +
-                       std::to_string(part->images.dim(3)) + ", expected 28×28 (MNIST and Fashion-MNIST)");
+  require_28x28(tt.train, p[0]);
+  require_28x28(tt.test, p[2]);
   return tt;
 }
 
@@ -311,9 +315,7 @@ TrainTest load_mnist_npm10k(const fs::path& data_dir) {
                          "); make it again with  bash " NN_SOURCE_DIR "/scripts/fetch-data.sh");
   if (all.size() != g)
     throw data_error(labels.string() + ": " + std::to_string(all.size()) + " labels, expected 10000; make it again with  bash " NN_SOURCE_DIR "/scripts/fetch-data.sh");
-  if (all.images.dim(2) != 28 || all.images.dim(3) != 28)
-    throw data_error(images.string() + ": images of " + std::to_string(all.images.dim(2)) + "×" +
-                     std::to_string(all.images.dim(3)) + ", expected 28×28");
+  require_28x28(all, images);
   return npm10k_split(all);
 }
 
