@@ -6,7 +6,6 @@
 //
 // scripts/bench-lenet5.sh runs this and the same network in PyTorch in one go and prints the ratio.
 #include <cblas.h>
-#include <omp.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -18,6 +17,7 @@
 #include "nn/idx.hpp"
 #include "nn/models.hpp"
 #include "nn/optim.hpp"
+#include "nn/threads.hpp"
 #include "nn/train.hpp"
 
 int main(int argc, char** argv) {
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   // nn::SingleThreadedBlas), so --threads sets the OpenMP count; OpenBLAS gets the same for
   // anything outside the training loop.
   if (threads > 0) {
-    omp_set_num_threads(threads);
+    nn::set_library_threads(threads);
     openblas_set_num_threads(threads);
   }
   try {
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
       best = std::max(best, st.images_per_second);
       sum += st.images_per_second;
     }
-    std::cout << "ours: LeNet-5 training, " << n << " images, batch 64, " << omp_get_max_threads()
+    std::cout << "ours: LeNet-5 training, " << n << " images, batch 64, " << nn::library_threads()
               << " OpenMP threads (OpenBLAS " << openblas_get_corename() << ", unused by these layers)\n"
               << "ours_images_per_second " << sum / epochs << "\n"
               << "ours_best_images_per_second " << best << "\n";

@@ -25,4 +25,14 @@ int library_threads() {
 #endif
 }
 
+int set_library_threads(int threads) {
+  const int before = library_threads();
+#ifdef _OPENMP
+  omp_set_num_threads(threads);
+#else
+  (void)threads;
+#endif
+  return before;
+}
+
 }  // namespace nn

@@ -14,10 +14,6 @@
 #include "nn/maxpool2d.hpp"
 #include "nn/threads.hpp"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 using nn::Shape;
 using nn::Tensor;
 
@@ -333,21 +329,14 @@ TEST_CASE("batch norm on a large batch: threads share the channels, the result d
   const auto st = make_setup(Shape{64, 8, 12, 12}, 7);
   const int saved_threads = nn::library_threads();
   auto run = [&](int threads) {
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#else
-    (void)threads;
-#endif
+    nn::set_library_threads(threads);
     nn::BatchNormCache<double> cache;
     const auto Y = nn::batchnorm_forward(st.X, st.gamma, st.beta, cache, 1e-5);
     return std::make_pair(Y, nn::batchnorm_backward(st.G, st.gamma, cache));
   };
   const auto [Y1, g1] = run(1);
   const auto [Y2, g2] = run(2);
-#ifdef _OPENMP
-  omp_set_num_threads(saved_threads);
-#endif
-  (void)saved_threads;
+  nn::set_library_threads(saved_threads);
   CHECK(nn::max_abs_diff(Y1, Y2) == 0);
   CHECK(nn::max_abs_diff(g1.dX, g2.dX) == 0);
   CHECK(nn::max_abs_diff(g1.dgamma, g2.dgamma) == 0);

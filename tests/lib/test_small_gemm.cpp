@@ -13,10 +13,6 @@
 #include "../../lib/src/small_gemm.hpp"
 #include "nn/threads.hpp"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 namespace {
 
 // Sizes straddling every boundary: 1, 2 and 3 leftover rows of a 4-row tile, 7 of an 8-row tile,
@@ -131,9 +127,7 @@ TEST_CASE("small GEMM: the threaded version gives the single-threaded result bit
   std::vector<std::size_t> wrong_rows;
   const int saved_threads = nn::library_threads();
   for (int threads : {2, 3, 4}) {
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
+    nn::set_library_threads(threads);
     for (std::size_t M = 1; M <= 130; ++M) {
       std::vector<float> C1(M * N), C2(M * N, -1e30f);  // C2 starts as garbage: every entry must be written
       nn::detail::gemm_nn(M, N, K, A.data(), K, 1, B.data(), N, C1.data(), N);
@@ -141,10 +135,7 @@ TEST_CASE("small GEMM: the threaded version gives the single-threaded result bit
       if (C1 != C2) wrong_rows.push_back(M * 10 + std::size_t(threads));
     }
   }
-#ifdef _OPENMP
-  omp_set_num_threads(saved_threads);
-#endif
-  (void)saved_threads;
+  nn::set_library_threads(saved_threads);
   INFO("failing (M·10 + threads): " << Catch::Detail::stringify(wrong_rows));
   CHECK(wrong_rows.empty());
 }

@@ -26,4 +26,8 @@ class SingleThreadedBlas {
 /// @brief The number of threads the library's parallel loops use (OpenMP's; 1 without OpenMP).
 int library_threads();
 
+/// @brief Sets the number of threads the library's parallel loops use (OpenMP's; a no-op
+///        without OpenMP) and returns the number before, so that a caller can restore it.
+int set_library_threads(int threads);
+
 }  // namespace nn
