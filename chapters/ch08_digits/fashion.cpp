@@ -19,13 +19,12 @@ int run(const nn::ChapterArgs& args) {
   std::string source;
   // The four official files in <--data>/fashion-mnist if they are there, else Debian's copy.
   fs::path dir = args.data / "fashion-mnist";
-  if (!fs::exists(dir / "train-images-idx3-ubyte") && !fs::exists(dir / "train-images-idx3-ubyte.gz"))
-    dir = nn::fashion_mnist_default_dir;
-  const bool installed = fs::exists(dir / "train-images-idx3-ubyte.gz") || fs::exists(dir / "train-images-idx3-ubyte");
+  if (!ch08::has_official_layout(dir)) dir = nn::fashion_mnist_default_dir;
+  const bool installed = ch08::has_official_layout(dir);
   if (installed) {
     data = nn::load_fashion_mnist(dir);
     source = "Fashion-MNIST from " + dir.string();
-    if (args.quick) data = {ch08::head(data.train, 2000), ch08::head(data.test, 500)}, source += " (--quick: 2,000 / 500)";
+    if (args.quick) ch08::quick_part(data, source);
   } else if (args.quick) {
     data = {ch08::synthetic_digits(2000, args.seed), ch08::synthetic_digits(500, args.seed + 1)};
     source = "GENERATED digits (--quick, and dataset-fashion-mnist is not installed)";
