@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/conv2d_im2row.hpp"  // the fast path itself, as the layer calls it
 #include "nn/conv2d.hpp"
 
 extern "C" char* openblas_get_corename(void);
@@ -95,11 +96,11 @@ void BM_forward_naive(benchmark::State& state, const ConvShape& s) {
 
 void BM_forward_im2row(benchmark::State& state, const ConvShape& s) {
   Problem pr = make_problem(s);
-  nn::conv2d_forward_gemm(pr.X, pr.W, pr.b, pr.spec, pr.Y, pr.rows);  // buffers allocated once
+  nn::kernels::conv2d_forward(pr.X, pr.W, pr.b, pr.spec, pr.Y, pr.rows);  // buffers allocated once
   WallTimer t;
   for (auto _ : state) {
     t.start();
-    nn::conv2d_forward_gemm(pr.X, pr.W, pr.b, pr.spec, pr.Y, pr.rows);
+    nn::kernels::conv2d_forward(pr.X, pr.W, pr.b, pr.spec, pr.Y, pr.rows);
     benchmark::DoNotOptimize(pr.Y.data());
     t.stop(state);
   }
@@ -112,7 +113,7 @@ void BM_forward_backward_naive(benchmark::State& state, const ConvShape& s) {
   for (auto _ : state) {
     t.start();
     benchmark::DoNotOptimize(nn::conv2d_forward_naive(pr.X, pr.W, pr.b, pr.spec).data());
-    benchmark::DoNotOptimize(nn::conv2d_backward_naive(pr.X, pr.W, pr.dY, pr.spec).dX.data());
+    benchmark::DoNotOptimize(nn::conv2d_backward_naive(pr.dY, pr.X, pr.W, pr.spec).dX.data());
     t.stop(state);
   }
   report(state, t, 3 * pr.forward_flops);  // forward, dX and dW each cost one forward
@@ -120,13 +121,13 @@ void BM_forward_backward_naive(benchmark::State& state, const ConvShape& s) {
 
 void BM_forward_backward_im2row(benchmark::State& state, const ConvShape& s) {
   Problem pr = make_problem(s);
-  nn::conv2d_forward_gemm(pr.X, pr.W, pr.b, pr.spec, pr.Y, pr.rows);
-  nn::conv2d_backward_gemm(pr.X, pr.W, pr.dY, pr.spec, pr.grads, pr.rows, pr.drows);
+  nn::kernels::conv2d_forward(pr.X, pr.W, pr.b, pr.spec, pr.Y, pr.rows);
+  nn::kernels::conv2d_backward(pr.dY, pr.X, pr.W, pr.spec, pr.grads, pr.rows, pr.drows);
   WallTimer t;
   for (auto _ : state) {
     t.start();
-    nn::conv2d_forward_gemm(pr.X, pr.W, pr.b, pr.spec, pr.Y, pr.rows);
-    nn::conv2d_backward_gemm(pr.X, pr.W, pr.dY, pr.spec, pr.grads, pr.rows, pr.drows);
+    nn::kernels::conv2d_forward(pr.X, pr.W, pr.b, pr.spec, pr.Y, pr.rows);
+    nn::kernels::conv2d_backward(pr.dY, pr.X, pr.W, pr.spec, pr.grads, pr.rows, pr.drows);
     benchmark::DoNotOptimize(pr.grads.dX.data());
     t.stop(state);
   }

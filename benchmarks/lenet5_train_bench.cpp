@@ -13,12 +13,12 @@
 #include <random>
 #include <string>
 
-#include "nn/digits.hpp"
-#include "nn/idx.hpp"
-#include "nn/models.hpp"
+#include "nn/data/digits.hpp"
+#include "nn/data/idx.hpp"
+#include "nn/apps/models.hpp"
 #include "nn/optim.hpp"
-#include "nn/threads.hpp"
-#include "nn/train.hpp"
+#include "nn/tools/threads.hpp"
+#include "nn/apps/train.hpp"
 
 int main(int argc, char** argv) {
   std::filesystem::path data_dir = NN_DEFAULT_DATA_DIR;

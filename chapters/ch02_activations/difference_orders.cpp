@@ -8,10 +8,10 @@
 #include <boost/format.hpp>
 
 #include "nn/activations.hpp"
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/finite_difference.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 

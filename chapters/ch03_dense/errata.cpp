@@ -7,10 +7,10 @@
 #include <random>
 #include <sstream>
 
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/finite_difference.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 #include "draft_equations.hpp"
 

@@ -11,11 +11,11 @@
 #include <boost/format.hpp>
 
 #include "nn/activation_layer.hpp"
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/dense.hpp"
 #include "nn/layer.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 #include "draft_equations.hpp"
 

@@ -11,14 +11,14 @@
 #include <boost/format.hpp>
 
 #include "nn/activation_layer.hpp"
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/dense.hpp"
 #include "nn/init.hpp"
 #include "nn/layer.hpp"
 #include "nn/loss.hpp"
 #include "nn/optim.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 

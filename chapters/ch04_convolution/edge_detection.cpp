@@ -9,12 +9,12 @@
 #include <filesystem>
 #include <iostream>
 
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/errors.hpp"
-#include "nn/image.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/data/image.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 
@@ -79,9 +79,8 @@ int run(const nn::ChapterArgs& args) {
   std::copy(kHorizontalEdge.begin(), kHorizontalEdge.end(), W.begin());
   std::copy(kVerticalEdge.begin(), kVerticalEdge.end(), W.begin() + 9);
   const nn::Tensor<float> b(nn::Shape{2});
-  nn::Conv2dCache<float> cache;
   const auto t0 = std::chrono::steady_clock::now();
-  const nn::Tensor<float> edges = nn::conv2d_forward(gray, W, b, nn::ConvSpec{1, 1}, cache);  // Eq. (39)
+  const nn::Tensor<float> edges = nn::conv2d_forward_im2row(gray, W, b, nn::ConvSpec{1, 1});  // Eq. (39)
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   //! [convolve]
 

@@ -6,12 +6,12 @@
 #include <random>
 #include <sstream>
 
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/output_size.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 
@@ -133,7 +133,7 @@ int run(const nn::ChapterArgs& args) {
     // the batch-mean loss L = (1/R) Σ_r Σ G_r ⊙ Y_r (DESIGN: the loss takes the mean)
     const T4 numeric = nn::numerical_gradient([&](const T4& w) { return dot(G, nn::conv2d_forward_naive(X, w, b, spec)) / double(R); }, W, 1e-3);
     const T4 delta = (1.0 / double(R)) * G;  // δ^(l+1) = ∂L/∂Y already holds the 1/R
-    const T4 dW = nn::conv2d_backward_naive(X, W, delta, spec).dW;
+    const T4 dW = nn::conv2d_backward_naive(delta, X, W, spec).dW;
     const T4 dW_draft = (1.0 / double(R)) * dW;  // Eq. (43) divides once more
     T4 dW_sum_cp(dW.shape());                    // Eq. (43) also sums over c', which the left side fixes
     for (std::size_t cp = 0; cp < 3; ++cp)

@@ -6,11 +6,11 @@
 #include <random>
 #include <sstream>
 
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/finite_difference.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 
@@ -59,10 +59,8 @@ int run(const nn::ChapterArgs& args) {
     const auto nX = nn::numerical_gradient([&](const nn::Tensor<double>& x) { return dot(G, nn::conv2d_forward_naive(x, W, b, spec)); }, X, kStep);
     const auto nW = nn::numerical_gradient([&](const nn::Tensor<double>& w) { return dot(G, nn::conv2d_forward_naive(X, w, b, spec)); }, W, kStep);
     const auto nb = nn::numerical_gradient([&](const nn::Tensor<double>& v) { return dot(G, nn::conv2d_forward_naive(X, W, v, spec)); }, b, kStep);
-    nn::Conv2dCache<double> cache;
-    nn::conv2d_forward(X, W, b, spec, cache);
-    const auto naive = nn::conv2d_backward_naive(X, W, G, spec);  // Eqs. (42)-(43) as loops
-    const auto fast = nn::conv2d_backward(G, W, cache);           // im2row + GEMM
+    const auto naive = nn::conv2d_backward_naive(G, X, W, spec);  // Eqs. (42)-(43) as loops
+    const auto fast = nn::conv2d_backward_im2row(G, X, W, spec); // im2row + GEMM
     //! [check]
     for (const auto* g : {&naive, &fast}) {
       const double eX = nn::compare_gradients(g->dX, nX).max_relative_error;

@@ -6,11 +6,11 @@
 
 #include <boost/format.hpp>
 
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/output_size.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 

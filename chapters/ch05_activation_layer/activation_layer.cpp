@@ -11,10 +11,10 @@
 #include <boost/format.hpp>
 
 #include "nn/activation_layer.hpp"
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/finite_difference.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 
@@ -49,7 +49,7 @@ int run(const nn::ChapterArgs& args) {
   // Central differences of L = Σ δ^(l+1) ⊙ f(X) (so ∂L/∂X = δ^(l)), for each f of §4.1.
   nn::Table table({{"f", "%-8s"}, {"shape", "%-14s"}, {"max rel. error", "%14.2e"}, {"worst index", "%11d"}});
   for (auto f : {nn::ActivationFunction::sigmoid, nn::ActivationFunction::tanh, nn::ActivationFunction::relu}) {
-    const auto analytic = nn::activation_backward(X, dY, f);
+    const auto analytic = nn::activation_backward(dY, X, f);
     const auto numeric = nn::numerical_gradient(
         [&](const nn::Tensor<double>& x) {
           const auto fx = nn::activation_forward(x, f);

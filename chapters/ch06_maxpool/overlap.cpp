@@ -9,11 +9,11 @@
 
 #include <boost/format.hpp>
 
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/maxpool2d.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 

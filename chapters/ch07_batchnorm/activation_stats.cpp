@@ -12,11 +12,11 @@
 
 #include "nn/activation_layer.hpp"
 #include "nn/batchnorm.hpp"
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/dense.hpp"
 #include "nn/init.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 

@@ -10,12 +10,12 @@
 #include <boost/format.hpp>
 
 #include "nn/batchnorm.hpp"
-#include "nn/cli.hpp"
+#include "nn/tools/cli.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/maxpool2d.hpp"
 #include "nn/output_size.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 

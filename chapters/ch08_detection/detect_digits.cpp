@@ -6,11 +6,11 @@
 #include <iostream>
 
 #include "detection_common.hpp"
-#include "nn/cli.hpp"
-#include "nn/idx.hpp"
-#include "nn/model_io.hpp"
-#include "nn/scenes.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/cli.hpp"
+#include "nn/data/idx.hpp"
+#include "nn/data/model_io.hpp"
+#include "nn/data/scenes.hpp"
+#include "nn/tools/table.hpp"
 
 namespace {
 

@@ -8,11 +8,11 @@
 #include <random>
 
 #include "detection_common.hpp"
-#include "nn/cli.hpp"
-#include "nn/image.hpp"
-#include "nn/model_io.hpp"
-#include "nn/table.hpp"
-#include "nn/wider_face.hpp"
+#include "nn/tools/cli.hpp"
+#include "nn/data/image.hpp"
+#include "nn/data/model_io.hpp"
+#include "nn/tools/table.hpp"
+#include "nn/data/wider_face.hpp"
 
 namespace {
 

@@ -13,11 +13,11 @@
 
 #include <boost/format.hpp>
 
-#include "nn/detection.hpp"
-#include "nn/image.hpp"
+#include "nn/apps/detection.hpp"
+#include "nn/data/image.hpp"
 #include "nn/optim.hpp"
-#include "nn/plot.hpp"
-#include "nn/train.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/apps/train.hpp"
 
 namespace ch08 {
 

@@ -9,13 +9,13 @@
 
 #include <boost/format.hpp>
 
-#include "nn/cli.hpp"
-#include "nn/digits.hpp"
-#include "nn/idx.hpp"
+#include "nn/tools/cli.hpp"
+#include "nn/data/digits.hpp"
+#include "nn/data/idx.hpp"
 #include "nn/optim.hpp"
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
-#include "nn/train.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
+#include "nn/apps/train.hpp"
 
 namespace ch08 {
 

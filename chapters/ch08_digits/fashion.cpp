@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "digits_common.hpp"
-#include "nn/models.hpp"
+#include "nn/apps/models.hpp"
 
 namespace {
 

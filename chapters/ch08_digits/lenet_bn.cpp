@@ -6,8 +6,8 @@
 
 #include "digits_common.hpp"
 #include "nn/conv2d.hpp"
-#include "nn/model_io.hpp"
-#include "nn/models.hpp"
+#include "nn/data/model_io.hpp"
+#include "nn/apps/models.hpp"
 
 namespace {
 

@@ -9,9 +9,9 @@
 #include <random>
 
 #include "digits_common.hpp"
-#include "nn/image.hpp"
-#include "nn/model_io.hpp"
-#include "nn/models.hpp"
+#include "nn/data/image.hpp"
+#include "nn/data/model_io.hpp"
+#include "nn/apps/models.hpp"
 
 namespace {
 

@@ -77,7 +77,7 @@ NN_EXERCISE_CHECK(dense_backward, "4.1f", "Eqs. (29)–(33)",
   for (const auto& c : kCases) {
     const auto X = random_tensor(Shape{c.R, c.n}, rng), W = random_tensor(Shape{c.n, c.m}, rng),
                b = random_tensor(Shape{c.m}, rng), dY = random_tensor(Shape{c.R, c.m}, rng);
-    const auto got = call("dense_backward", [&] { return ex::dense_backward(X, W, b, c.f, dY); });
+    const auto got = call("dense_backward", [&] { return ex::dense_backward(dY, X, W, b, c.f); });
     nn::DenseCache<double> cache;
     nn::dense_forward(X, W, b, c.f, cache);
     const auto want = nn::dense_backward(dY, W, cache);

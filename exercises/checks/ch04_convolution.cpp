@@ -102,8 +102,8 @@ NN_EXERCISE_CHECK(conv2d_backward, "4.2.2a", "Eqs. (40)-(43)",
   for (const auto& c : kCases) {
     const auto in = inputs(c, seed++);
     const nn::ConvSpec spec{c.s, c.p};
-    const auto got = ex::conv2d_backward(in.X, in.W, in.dY, spec);
-    const auto want = nn::conv2d_backward_naive(in.X, in.W, in.dY, spec);
+    const auto got = ex::conv2d_backward(in.dY, in.X, in.W, spec);
+    const auto want = nn::conv2d_backward_naive(in.dY, in.X, in.W, spec);
     ex::check::expect_tensor_near(got.dX, want.dX, 1e-10, "dX = δ^(l) (Eq. (42)) for " + c.str());
     ex::check::expect_tensor_near(got.dW, want.dW, 1e-10, "dW (Eq. (43)) for " + c.str());
     ex::check::expect_tensor_near(got.db, want.db, 1e-10, "db for " + c.str());
@@ -114,7 +114,7 @@ NN_EXERCISE_CHECK(conv2d_backward, "4.2.2a", "Eqs. (40)-(43)",
   const Case c{2, 2, 7, 6, 3, 3, 2, 2, 1, "central differences"};
   const auto in = inputs(c, 99);
   const nn::ConvSpec spec{c.s, c.p};
-  const auto got = ex::conv2d_backward(in.X, in.W, in.dY, spec);
+  const auto got = ex::conv2d_backward(in.dY, in.X, in.W, spec);
   const auto nX = nn::numerical_gradient([&](const nn::Tensor<double>& x) { return dot(in.dY, nn::conv2d_forward_naive(x, in.W, in.b, spec)); }, in.X, 1e-3);
   const auto nW = nn::numerical_gradient([&](const nn::Tensor<double>& w) { return dot(in.dY, nn::conv2d_forward_naive(in.X, w, in.b, spec)); }, in.W, 1e-3);
   const auto nb = nn::numerical_gradient([&](const nn::Tensor<double>& b) { return dot(in.dY, nn::conv2d_forward_naive(in.X, in.W, b, spec)); }, in.b, 1e-3);

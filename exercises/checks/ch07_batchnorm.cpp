@@ -22,7 +22,7 @@ NN_EXERCISE_CHECK(batchnorm_backward, "4.2.8a", "Eqs. (56), (57), (63)",
   for (auto& g : gamma) g = g_dist(gen);
   for (auto& b : beta) b = n01(gen);
   const double eps = 1e-5;
-  const auto got = ex::batchnorm_backward(X, gamma, G, eps);
+  const auto got = ex::batchnorm_backward(G, X, gamma, eps);
   nn::BatchNormCache<double> cache;
   nn::batchnorm_forward(X, gamma, beta, cache, eps);
   const auto want = nn::batchnorm_backward(G, gamma, cache);

@@ -5,8 +5,8 @@
 
 namespace ex {
 
-BatchNormGrads batchnorm_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& gamma,
-                                  const nn::Tensor<double>& dY, double eps) {
+BatchNormGrads batchnorm_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X,
+                                  const nn::Tensor<double>& gamma, double eps) {
   const std::size_t R = X.dim(0), C = X.dim(1), H = X.dim(2), W = X.dim(3);
   const double N = double(R * H * W);
   BatchNormGrads g{nn::Tensor<double>(X.shape()), nn::Tensor<double>(nn::Shape{C}), nn::Tensor<double>(nn::Shape{C})};

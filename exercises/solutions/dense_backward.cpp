@@ -3,8 +3,8 @@
 
 namespace ex {
 
-DenseGradients dense_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& W, const nn::Tensor<double>& b,
-                              nn::ActivationFunction f, const nn::Tensor<double>& dY) {
+DenseGradients dense_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X, const nn::Tensor<double>& W,
+                              const nn::Tensor<double>& b, nn::ActivationFunction f) {
   const std::size_t R = X.dim(0), n = X.dim(1), m = W.dim(1);
   // G = δ^(l+1) ⊙ f′(X W + b)
   nn::Tensor<double> G(nn::Shape{R, m});

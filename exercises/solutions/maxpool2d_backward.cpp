@@ -3,7 +3,7 @@
 
 namespace ex {
 
-nn::Tensor<double> maxpool2d_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& dY, std::size_t k,
+nn::Tensor<double> maxpool2d_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X, std::size_t k,
                                       std::size_t s) {
   nn::Tensor<double> dX(X.shape(), 0.0);  // Eq. (51): 0 wherever no window's maximum lies
   for (std::size_t r = 0; r < dY.dim(0); ++r)

@@ -4,8 +4,8 @@
 
 namespace ex {
 
-BatchNormGrads batchnorm_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& gamma,
-                                  const nn::Tensor<double>& dY, double eps) {
+BatchNormGrads batchnorm_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X,
+                                  const nn::Tensor<double>& gamma, double eps) {
   (void)X;
   (void)gamma;
   (void)dY;

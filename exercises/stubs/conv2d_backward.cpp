@@ -5,8 +5,8 @@
 
 namespace ex {
 
-nn::Conv2dGradients<double> conv2d_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& W,
-                                            const nn::Tensor<double>& dY, nn::ConvSpec spec) {
+nn::Conv2dGradients<double> conv2d_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X,
+                                            const nn::Tensor<double>& W, nn::ConvSpec spec) {
   (void)X;
   (void)W;
   (void)dY;

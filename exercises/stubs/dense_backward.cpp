@@ -4,8 +4,8 @@
 
 namespace ex {
 
-DenseGradients dense_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& W, const nn::Tensor<double>& b,
-                              nn::ActivationFunction f, const nn::Tensor<double>& dY) {
+DenseGradients dense_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X, const nn::Tensor<double>& W,
+                              const nn::Tensor<double>& b, nn::ActivationFunction f) {
   (void)X, (void)W, (void)b, (void)f, (void)dY;
   // 1. Z = X W + b (Eq. (7) without f), and G = dY ⊙ f′(Z).
   // 2. dX = G Wᵀ      (Eq. (31) — with this layer's W, shape (R, n))

@@ -4,7 +4,7 @@
 
 namespace ex {
 
-nn::Tensor<double> maxpool2d_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& dY, std::size_t k,
+nn::Tensor<double> maxpool2d_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X, std::size_t k,
                                       std::size_t s) {
   (void)X;
   (void)dY;

@@ -1,7 +1,9 @@
 /// @file loss.cpp
-/// @brief Eq. (16) and its gradient (Eq. (25) corrected), softmax cross-entropy.
+/// @brief The reference losses: Eq. (16) and its gradient (Eq. (25) corrected), and softmax
+///        cross-entropy through the one log-sum-exp.
 #include "nn/loss.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -11,12 +13,14 @@ namespace nn {
 template <class T>
 T l2_loss(const Tensor<T>& Yhat, const Tensor<T>& Y) {
   require_same_shape(Yhat.shape(), Y.shape(), "Eq. (16) L2 loss (ŷ and y)");
+  // [eq16]
   double sum = 0;  // accumulate in double: a float sum of many squares loses digits
   for (std::size_t i = 0; i < Y.size(); ++i) {
     const double d = double(Yhat[i]) - double(Y[i]);
-    sum += d * d;
+    sum += d * d;  // Eq. (16): ‖ŷ_r − y_r‖², summed over the rows r of the batch
   }
-  return T(sum / double(batch_size(Y)));  // mean over the batch
+  return T(sum / double(batch_size(Y)));  // mean over the batch: 1/R enters here, once
+  // [eq16]
 }
 
 template <class T>
@@ -25,11 +29,13 @@ T l2_loss_gradient(const Tensor<T>& Yhat, const Tensor<T>& Y, Tensor<T>& dYhat) 
   if (dYhat.shape() != Yhat.shape()) dYhat.resize(Yhat.shape());
   const double R = double(batch_size(Y));
   double sum = 0;
+  // [eq25]
   for (std::size_t i = 0; i < Y.size(); ++i) {
     const double d = double(Yhat[i]) - double(Y[i]);
-    sum += d * d;
-    dYhat[i] = T(2.0 * d / R);  // Eq. (25) corrected: 2(ŷ − y), divided by R for the mean
+    sum += d * d;               // Eq. (16), in the same pass
+    dYhat[i] = T(2.0 * d / R);  // Eqs. (25)/(30) corrected: the vector 2(ŷ − y), divided by R for the mean
   }
+  // [eq25]
   return T(sum / R);
 }
 
@@ -55,18 +61,23 @@ void require_labels(const Tensor<T>& Z, const std::vector<std::size_t>& labels, 
 }  // namespace
 
 template <class T>
+double log_sum_exp(const T* z, std::size_t K, std::size_t stride) {
+  double m = double(z[0]);
+  for (std::size_t k = 1; k < K; ++k) m = std::max(m, double(z[k * stride]));
+  double sum = 0;
+  for (std::size_t k = 0; k < K; ++k) sum += std::exp(double(z[k * stride]) - m);  // each term ≤ 1
+  return m + std::log(sum);
+}
+
+template <class T>
 Tensor<T> softmax(const Tensor<T>& Z) {
   if (Z.rank() != 2) throw shape_error("softmax: scores must be a matrix (R, K), got " + Z.shape().str());
   const std::size_t R = Z.dim(0), K = Z.dim(1);
   Tensor<T> P(Z.shape());
   for (std::size_t r = 0; r < R; ++r) {
     const T* z = Z.data() + r * K;
-    T* p = P.data() + r * K;
-    T mx = z[0];
-    for (std::size_t k = 1; k < K; ++k) mx = std::max(mx, z[k]);
-    double s = 0;
-    for (std::size_t k = 0; k < K; ++k) s += std::exp(double(z[k] - mx));
-    for (std::size_t k = 0; k < K; ++k) p[k] = T(std::exp(double(z[k] - mx)) / s);
+    const double lse = log_sum_exp(z, K);
+    for (std::size_t k = 0; k < K; ++k) P(r, k) = T(std::exp(double(z[k]) - lse));  // e^{z_k} / Σ_j e^{z_j}
   }
   return P;
 }
@@ -80,14 +91,10 @@ T softmax_cross_entropy(const Tensor<T>& Z, const std::vector<std::size_t>& labe
   for (std::size_t r = 0; r < R; ++r) {
     const T* z = Z.data() + r * K;
     T* d = dZ.data() + r * K;
-    double mx = double(z[0]);
-    for (std::size_t k = 1; k < K; ++k) mx = std::max(mx, double(z[k]));
-    double s = 0;
-    for (std::size_t k = 0; k < K; ++k) s += std::exp(double(z[k]) - mx);
-    const double log_sum_exp = mx + std::log(s);  // log Σ_k e^{z_k} without overflow
-    loss += log_sum_exp - double(z[labels[r]]);
+    const double lse = log_sum_exp(z, K);  // log Σ_k e^{z_k} without overflow
+    loss += lse - double(z[labels[r]]);
     for (std::size_t k = 0; k < K; ++k) {
-      const double p = std::exp(double(z[k]) - log_sum_exp);
+      const double p = std::exp(double(z[k]) - lse);
       d[k] = T((p - (k == labels[r] ? 1.0 : 0.0)) / double(R));  // (p − onehot)/R
     }
   }
@@ -121,6 +128,7 @@ double accuracy(const Tensor<T>& Z, const std::vector<std::size_t>& labels) {
 }
 
 #define NN_INSTANTIATE(T)                                                                   \
+  template double log_sum_exp(const T*, std::size_t, std::size_t);                          \
   template T l2_loss(const Tensor<T>&, const Tensor<T>&);                                   \
   template T l2_loss_gradient(const Tensor<T>&, const Tensor<T>&, Tensor<T>&);              \
   template Tensor<T> l2_loss_gradient(const Tensor<T>&, const Tensor<T>&);                  \

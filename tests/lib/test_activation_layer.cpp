@@ -79,7 +79,7 @@ TEST_CASE("Eq. (45): activation backward matches central differences, rank 2 and
       CAPTURE(s.str(), nn::to_string(f));
       const auto X = random_input(s, 7);
       const auto G = random_tensor(s, 8);
-      const auto dX = nn::activation_backward(X, G, f);
+      const auto dX = nn::activation_backward(G, X, f);
       const auto num = nn::numerical_gradient([&](const Tensor<double>& x) { return dot(G, nn::activation_forward(x, f)); }, X);
       const auto cmp = nn::compare_gradients(dX, num);
       CAPTURE(cmp.str(), cmp.worst_index, cmp.analytic, cmp.numeric);
@@ -109,7 +109,7 @@ TEST_CASE("Activation layer object: same as the free functions, buffers reused, 
     CHECK(nn::max_abs_diff(Y, nn::activation_forward(X, f)) == 0.0);
     const double* y_buffer = Y.data();
     const Tensor<double>& dX = layer.backward(G);
-    CHECK(nn::max_abs_diff(dX, nn::activation_backward(X, G, f)) == 0.0);
+    CHECK(nn::max_abs_diff(dX, nn::activation_backward(G, X, f)) == 0.0);
     // the next batch of the same shape reuses the same buffer (DESIGN "Speed facts")
     CHECK(layer.forward(random_input(X.shape(), 13)).data() == y_buffer);
     // backward overwrites: a second call with the same δ gives the same δ^(l), nothing accumulates
@@ -122,7 +122,7 @@ TEST_CASE("Activation layer object: same as the free functions, buffers reused, 
 TEST_CASE("Eq. (45): a δ of the wrong shape names both shapes and the equation", "[ch05][activation][eq45]") {
   const Tensor<double> X(Shape{2, 3, 4, 4}, 0.5);
   const Tensor<double> bad(Shape{2, 3, 4, 5}, 1.0);
-  CHECK_THROWS_WITH(nn::activation_backward(X, bad, ActivationFunction::tanh),
+  CHECK_THROWS_WITH(nn::activation_backward(bad, X, ActivationFunction::tanh),
                     Catch::Contains("Eq. (45)") && Catch::Contains("(2, 3, 4, 4)") && Catch::Contains("(2, 3, 4, 5)"));
   nn::Activation<float> layer(ActivationFunction::relu);
   layer.forward(Tensor<float>(Shape{2, 3, 4, 4}, 0.5f));
@@ -135,9 +135,9 @@ TEST_CASE("Eqs. (44)-(45) in float agree with double", "[ch05][activation][eq44-
   for (auto f : kFunctions) {
     CAPTURE(nn::to_string(f));
     const auto Yf = nn::activation_forward(nn::cast<float>(X), f);
-    const auto dXf = nn::activation_backward(nn::cast<float>(X), nn::cast<float>(G), f);
+    const auto dXf = nn::activation_backward(nn::cast<float>(G), nn::cast<float>(X), f);
     // float rounds each value to 2^-24 relative ≈ 6e-8; values here are ≤ 3 in size
     CHECK(nn::max_abs_diff(nn::cast<double>(Yf), nn::activation_forward(X, f)) < 1e-6);
-    CHECK(nn::max_abs_diff(nn::cast<double>(dXf), nn::activation_backward(X, G, f)) < 1e-6);
+    CHECK(nn::max_abs_diff(nn::cast<double>(dXf), nn::activation_backward(G, X, f)) < 1e-6);
   }
 }

@@ -12,7 +12,7 @@
 #include "nn/batchnorm.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/maxpool2d.hpp"
-#include "nn/threads.hpp"
+#include "nn/tools/threads.hpp"
 
 using nn::Shape;
 using nn::Tensor;

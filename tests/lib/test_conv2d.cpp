@@ -65,8 +65,7 @@ TEST_CASE("Figure 6: a 3x3 kernel over a 6x6 area gives 4x4", "[ch04][conv2d][eq
   const Tensor<double> W(Shape{1, 1, 3, 3}, 1.0);
   const Tensor<double> b(Shape{1}, 0.5);
   for (const bool fast : {false, true}) {
-    nn::Conv2dCache<double> cache;
-    const auto Y = fast ? nn::conv2d_forward(X, W, b, ConvSpec{1, 0}, cache) : nn::conv2d_forward_naive(X, W, b, ConvSpec{1, 0});
+    const auto Y = fast ? nn::conv2d_forward_im2row(X, W, b, ConvSpec{1, 0}) : nn::conv2d_forward_naive(X, W, b, ConvSpec{1, 0});
     REQUIRE(Y.shape() == Shape{1, 1, 4, 4});
     for (std::size_t h = 0; h < 4; ++h)
       for (std::size_t w = 0; w < 4; ++w) {
@@ -98,8 +97,7 @@ TEST_CASE("Figure 7: the 5x5 area zero-padded to 7x7 (p = 1)", "[ch04][conv2d][e
                                       1, 4, 6, 6, 3,  //
                                       1, 3, 4, 3, 1};
   const Tensor<double> ones(Shape{1, 1, 3, 3}, 1.0), zero(Shape{1});
-  nn::Conv2dCache<double> cache;
-  for (const auto& Y : {nn::conv2d_forward_naive(X, ones, zero, ConvSpec{1, 1}), nn::conv2d_forward(X, ones, zero, ConvSpec{1, 1}, cache)}) {
+  for (const auto& Y : {nn::conv2d_forward_naive(X, ones, zero, ConvSpec{1, 1}), nn::conv2d_forward_im2row(X, ones, zero, ConvSpec{1, 1})}) {
     REQUIRE(Y.shape() == Shape{1, 1, 5, 5});
     for (std::size_t i = 0; i < 25; ++i) {
       CAPTURE(i);
@@ -171,10 +169,8 @@ TEST_CASE("Eqs. (40)-(43): conv2d backward matches central differences (naive an
     const auto num_dW = nn::numerical_gradient([&](const Tensor<double>& w) { return dot(G, nn::conv2d_forward_naive(X, w, b, spec)); }, W, h);
     const auto num_db = nn::numerical_gradient([&](const Tensor<double>& bb) { return dot(G, nn::conv2d_forward_naive(X, W, bb, spec)); }, b, h);
 
-    nn::Conv2dCache<double> cache;
-    nn::conv2d_forward(X, W, b, spec, cache);
-    const nn::Conv2dGradients<double> naive = nn::conv2d_backward_naive(X, W, G, spec);
-    const nn::Conv2dGradients<double> fast = nn::conv2d_backward(G, W, cache);
+    const nn::Conv2dGradients<double> naive = nn::conv2d_backward_naive(G, X, W, spec);
+    const nn::Conv2dGradients<double> fast = nn::conv2d_backward_im2row(G, X, W, spec);
     for (const auto* g : {&naive, &fast}) {
       const char* path = g == &naive ? "naive" : "im2row";
       const auto cX = nn::compare_gradients(g->dX, num_dX);
@@ -200,7 +196,7 @@ TEST_CASE("Eq. (43): with the batch-mean loss the kernel gradient needs no extra
   auto mean_loss = [&](const Tensor<double>& w) { return dot(G, nn::conv2d_forward_naive(X, w, b, spec)) / double(R); };
   const auto numeric = nn::numerical_gradient(mean_loss, W, 1e-3);
   const Tensor<double> delta = (1.0 / double(R)) * G;  // ∂L/∂Y of the mean loss
-  const auto analytic = nn::conv2d_backward_naive(X, W, delta, spec).dW;
+  const auto analytic = nn::conv2d_backward_naive(delta, X, W, spec).dW;
   const auto cmp = nn::compare_gradients(analytic, numeric);
   CAPTURE(cmp.str());
   REQUIRE(cmp.within(1e-7));
@@ -228,11 +224,10 @@ TEST_CASE("naive loops and im2row + GEMM agree to 1e-12 on many shapes", "[ch04]
     const auto W = random_tensor(Shape{cc.Cp, cc.C, cc.kH, cc.kW}, rng);
     const auto b = random_tensor(Shape{cc.Cp}, rng);
     const auto G = random_tensor(nn::conv2d_output_shape(X.shape(), W.shape(), spec), rng);
-    nn::Conv2dCache<double> cache;
-    const auto Yf = nn::conv2d_forward(X, W, b, spec, cache);
+    const auto Yf = nn::conv2d_forward_im2row(X, W, b, spec);
     const auto Yn = nn::conv2d_forward_naive(X, W, b, spec);
-    const auto gf = nn::conv2d_backward(G, W, cache);
-    const auto gn = nn::conv2d_backward_naive(X, W, G, spec);
+    const auto gf = nn::conv2d_backward_im2row(G, X, W, spec);
+    const auto gn = nn::conv2d_backward_naive(G, X, W, spec);
     REQUIRE(normwise_relative(Yf, Yn) <= 1e-12);
     REQUIRE(normwise_relative(gf.dX, gn.dX) <= 1e-12);
     REQUIRE(normwise_relative(gf.dW, gn.dW) <= 1e-12);
@@ -304,7 +299,7 @@ TEST_CASE("Conv2d layer: forward and backward equal the naive functions, buffers
     CHECK(Y.data() == y_buffer);  // the same buffer every batch (DESIGN "Speed facts")
     CHECK(dX.data() == dx_buffer);
     const auto Yn = nn::conv2d_forward_naive(X, conv.weights(), conv.bias(), conv.spec());
-    const auto gn = nn::conv2d_backward_naive(X, conv.weights(), G, conv.spec());
+    const auto gn = nn::conv2d_backward_naive(G, X, conv.weights(), conv.spec());
     REQUIRE(normwise_relative(Y, Yn) <= 1e-12);
     REQUIRE(normwise_relative(dX, gn.dX) <= 1e-12);
     auto params = conv.parameters();
@@ -338,7 +333,7 @@ TEST_CASE("Conv2d in float agrees with the double naive path", "[ch04][conv2d][l
   const auto& dX = conv.backward(nn::cast<float>(Gd));
   const auto Wd = nn::cast<double>(conv.weights());
   const auto Yn = nn::conv2d_forward_naive(Xd, Wd, nn::cast<double>(conv.bias()), conv.spec());
-  const auto gn = nn::conv2d_backward_naive(Xd, Wd, Gd, conv.spec());
+  const auto gn = nn::conv2d_backward_naive(Gd, Xd, Wd, conv.spec());
   // float: ε ≈ 6e-8 times sums of ~20 terms
   CHECK(normwise_relative(nn::cast<double>(Y), Yn) <= 1e-5);
   CHECK(normwise_relative(nn::cast<double>(dX), gn.dX) <= 1e-5);
@@ -379,9 +374,7 @@ TEST_CASE("conv2d shape errors name the shapes and the equation", "[ch04][conv2d
   CHECK(too_big.find("(4, 3, 6, 3)") != std::string::npos);
   CHECK_THROWS_AS(nn::conv2d_forward_naive(X, W, Tensor<double>(Shape{3}), ConvSpec{}), nn::shape_error);
   CHECK_THROWS_AS(nn::conv2d_forward_naive(X, W, b, ConvSpec{0, 0}), nn::shape_error);
-  CHECK_THROWS_AS(nn::conv2d_backward_naive(X, W, Tensor<double>(Shape{2, 4, 4, 4}), ConvSpec{}), nn::shape_error);
-  nn::Conv2dCache<double> cache;
-  nn::conv2d_forward(X, W, b, ConvSpec{}, cache);
-  CHECK_THROWS_AS(nn::conv2d_backward(Tensor<double>(Shape{2, 4, 4, 4}), W, cache), nn::shape_error);
+  CHECK_THROWS_AS(nn::conv2d_backward_naive(Tensor<double>(Shape{2, 4, 4, 4}), X, W, ConvSpec{}), nn::shape_error);
+  CHECK_THROWS_AS(nn::conv2d_backward_im2row(Tensor<double>(Shape{2, 4, 4, 4}), X, W, ConvSpec{}), nn::shape_error);
   CHECK_THROWS_AS(nn::Conv2d<double>(3, 4, 3, 3).forward(Tensor<double>(Shape{1, 2, 5, 5})), nn::shape_error);
 }

@@ -8,10 +8,11 @@
 #include <limits>
 #include <random>
 
-#include "nn/detection.hpp"
+#include "nn/apps/detection.hpp"
+#include "nn/data/image.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/optim.hpp"
-#include "nn/scenes.hpp"
+#include "nn/data/scenes.hpp"
 
 using nn::Box;
 using nn::Detection;

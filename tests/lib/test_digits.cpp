@@ -5,7 +5,7 @@
 #include <cmath>
 #include <random>
 
-#include "nn/digits.hpp"
+#include "nn/data/digits.hpp"
 
 namespace {
 double mass_centre(const nn::Tensor<float>& d, int axis) {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "nn/errors.hpp"
-#include "nn/idx.hpp"
+#include "nn/data/idx.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Contains;

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "nn/errors.hpp"
-#include "nn/image.hpp"
+#include "nn/data/image.hpp"
 
 namespace fs = std::filesystem;
 using nn::Shape;

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <string>
 
-#include "nn/plot.hpp"
-#include "nn/table.hpp"
+#include "nn/tools/plot.hpp"
+#include "nn/tools/table.hpp"
 
 namespace fs = std::filesystem;
 

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "nn/detection.hpp"
-#include "nn/scenes.hpp"
+#include "nn/apps/detection.hpp"
+#include "nn/data/scenes.hpp"
 
 using nn::Shape;
 using nn::Tensor;

@@ -1,4 +1,4 @@
-// The register-blocked kernels behind the fast convolution and dense paths (lib/src/small_gemm.hpp,
+// The register-blocked kernels behind the fast convolution and dense paths (lib/src/kernels/small_gemm.hpp,
 // internal): every tile shape and every remainder (rows mod 4 and 8, columns mod one and four
 // vectors, the zero-padded last columns), transposed A, leading dimensions wider than the
 // matrix, overwrite and accumulate, against a plain triple loop in long double. The conv and
@@ -10,8 +10,8 @@
 #include <tuple>
 #include <vector>
 
-#include "../../lib/src/small_gemm.hpp"
-#include "nn/threads.hpp"
+#include "kernels/small_gemm.hpp"
+#include "nn/tools/threads.hpp"
 
 namespace {
 

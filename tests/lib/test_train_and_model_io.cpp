@@ -13,12 +13,12 @@
 
 #include "nn/activation_layer.hpp"
 #include "nn/dense.hpp"
-#include "nn/digits.hpp"
-#include "nn/image.hpp"
+#include "nn/data/digits.hpp"
+#include "nn/data/image.hpp"
 #include "nn/loss.hpp"
-#include "nn/model_io.hpp"
-#include "nn/models.hpp"
-#include "nn/train.hpp"
+#include "nn/data/model_io.hpp"
+#include "nn/apps/models.hpp"
+#include "nn/apps/train.hpp"
 
 namespace fs = std::filesystem;
 

@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "nn/detection.hpp"
+#include "nn/apps/detection.hpp"
 #include "nn/errors.hpp"
 #include "nn/optim.hpp"
-#include "nn/wider_face.hpp"
+#include "nn/data/wider_face.hpp"
 
 namespace fs = std::filesystem;
 using nn::Shape;

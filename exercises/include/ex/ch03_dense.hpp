@@ -31,13 +31,13 @@ struct DenseGradients {
 ///        with @f$G = \delta^{(l+1)} \odot f'(X^{(l)}W^{(l)} + b^{(l)})@f$,
 ///        @f$\delta^{(l)} = G W^{(l)T}@f$, @f$\partial L/\partial W^{(l)} = X^{(l)T} G@f$,
 ///        @f$\partial L/\partial b^{(l)} = \sum_r G_{r,\cdot}@f$.
+/// @param dY  δ^(l+1) = ∂L/∂X^(l+1), shape (R, m)
 /// @param X   input X^(l) of the forward pass, shape (R, n)
 /// @param W   weights W^(l), shape (n, m)
 /// @param b   bias b^(l), shape (m)
 /// @param f   the activation of the forward pass (nn::activate_prime(f, z) is f′)
-/// @param dY  δ^(l+1) = ∂L/∂X^(l+1), shape (R, m)
-DenseGradients dense_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& W, const nn::Tensor<double>& b,
-                              nn::ActivationFunction f, const nn::Tensor<double>& dY);
+DenseGradients dense_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X, const nn::Tensor<double>& W,
+                              const nn::Tensor<double>& b, nn::ActivationFunction f);
 
 /// @brief Exercise 4.1g — the gradient of the L2 loss of Eq. (16) with the batch mean,
 ///        @f$L = \frac{1}{R}\sum_r \lVert \hat y_r - y_r \rVert^2@f$: Eq. (25) corrected,

@@ -37,12 +37,12 @@ nn::Tensor<double> im2row(const nn::Tensor<double>& X, std::size_t kH, std::size
 /// @brief Exercise 4.2.2a — the convolution backward pass, Eqs. (40)–(43) corrected: dX as the
 ///        full convolution of the dilated δ with the 180°-rotated kernels, cropped by p
 ///        (Eq. (42)); dW as Eq. (43) without 1/R; db as δ summed over the batch and all positions.
+/// @param dY  δ^(l+1) = ∂L/∂Y, shape (R, C′, H′, W′)
 /// @param X   the forward pass's input (R, C, H, W)
 /// @param W   kernels (C′, C, k_H, k_W)
-/// @param dY  δ^(l+1) = ∂L/∂Y, shape (R, C′, H′, W′)
 /// @param spec  stride and padding of the forward pass
 /// @return {dX, dW, db}
-nn::Conv2dGradients<double> conv2d_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& W,
-                                            const nn::Tensor<double>& dY, nn::ConvSpec spec);
+nn::Conv2dGradients<double> conv2d_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X,
+                                            const nn::Tensor<double>& W, nn::ConvSpec spec);
 
 }  // namespace ex

@@ -18,12 +18,12 @@ namespace ex {
 /// maximum in row-major order of the window — and add δ^(l+1)_{r,c,h',w'} there. Every other
 /// position gets 0. With s < k windows overlap: an input that is the maximum of several
 /// windows receives the *sum* of their deltas.
-/// @param X   the forward input X^(l), shape (R, C, H, W)
 /// @param dY  δ^(l+1), shape (R, C, H', W')
+/// @param X   the forward input X^(l), shape (R, C, H, W)
 /// @param k   window size k (square)
 /// @param s   stride s
 /// @return    δ^(l), shape (R, C, H, W)
-nn::Tensor<double> maxpool2d_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& dY, std::size_t k,
+nn::Tensor<double> maxpool2d_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X, std::size_t k,
                                       std::size_t s);
 
 }  // namespace ex

@@ -23,12 +23,12 @@ struct BatchNormGrads {
 /// with N = R·H·W and δ = δ^(l+1):
 /// ∂L/∂γ_c = Σ δ X̂, ∂L/∂β_c = Σ δ (no 1/R: δ already carries the loss's mean), and
 /// δ^(l) = γ_c (σ²_c+ε)^{-1/2} / N · (N δ − Σ δ − X̂ Σ δ X̂), sums over (r', h', w') of channel c.
+/// @param dY     δ^(l+1), shape (R, C, H, W)
 /// @param X      the forward input X^(l), shape (R, C, H, W)
 /// @param gamma  γ, shape (C)
-/// @param dY     δ^(l+1), shape (R, C, H, W)
 /// @param eps    ε of Eq. (54)
 /// @return       {δ^(l), ∂L/∂γ, ∂L/∂β}
-BatchNormGrads batchnorm_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& gamma,
-                                  const nn::Tensor<double>& dY, double eps);
+BatchNormGrads batchnorm_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X,
+                                  const nn::Tensor<double>& gamma, double eps);
 
 }  // namespace ex

@@ -11,19 +11,24 @@
 
 namespace nn {
 
-/// @brief Eq. (44): @f$X^{(l+1)}_{r,c,h,w} = f(X^{(l)}_{r,c,h,w})@f$.
+/// @brief Eq. (44), the reference loop (lib/src/activation_layer.cpp):
+///        @f$X^{(l+1)}_{r,c,h,w} = f(X^{(l)}_{r,c,h,w})@f$.
+/// @param X  the input X^(l), any rank
+/// @param f  σ, tanh or ReLU
 template <class T>
 Tensor<T> activation_forward(const Tensor<T>& X, ActivationFunction f);
 
 /// @brief Eq. (45): @f$\delta^{(l)}_{r,c,h,w} = \delta^{(l+1)}_{r,c,h,w}\, f'(X^{(l)}_{r,c,h,w})@f$.
-/// @param X   the layer's input X^(l) (the cache of the forward pass)
 /// @param dY  δ^(l+1), same shape as X
+/// @param X   the layer's input X^(l) (the cache of the forward pass)
 /// @param f   the activation function of the forward pass
 /// @throws shape_error naming both shapes and Eq. (45) if they differ
 template <class T>
-Tensor<T> activation_backward(const Tensor<T>& X, const Tensor<T>& dY, ActivationFunction f);
+Tensor<T> activation_backward(const Tensor<T>& dY, const Tensor<T>& X, ActivationFunction f);
 
-/// @brief Layer object for Eqs. (44)–(45); has no parameters (§4.2.4: W^(l) is empty).
+/// @brief Layer object for Eqs. (44)–(45); has no parameters (§4.2.4: W^(l) is empty). It runs
+///        the same maths into reused buffers, vectorised and threaded
+///        (lib/src/kernels/activation_fast.cpp).
 template <class T>
 class Activation final : public Layer<T> {
  public:

@@ -19,35 +19,56 @@ namespace nn {
 /// derivatives). We use @f$\sigma(x) = \frac{e^{x}}{1+e^{x}}@f$ there, which never overflows.
 template <class T>
 inline T sigmoid(T x) {
-  if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
+  // [eq8]
+  if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));  // Eq. (8)
   const T e = std::exp(x);
-  return e / (T(1) + e);
+  return e / (T(1) + e);  // Eq. (8) times e^x/e^x: no overflow for x ≪ 0
+  // [eq8]
+}
+
+/// @brief Eq. (11) written with the output y = σ(x): @f$\sigma'(x) = y(1-y)@f$. The layers keep
+///        σ(x) from the forward pass and use this form.
+template <class T>
+inline T sigmoid_prime_from_output(T y) {
+  return y * (T(1) - y);  // Eq. (11)
 }
 
 /// @brief Eq. (11): @f$\sigma'(x) = \sigma(x)\,(1-\sigma(x))@f$.
 template <class T>
 inline T sigmoid_prime(T x) {
-  const T s = sigmoid(x);
-  return s * (T(1) - s);
+  // [eq11]
+  return sigmoid_prime_from_output(sigmoid(x));  // Eq. (11): σ(x)(1 − σ(x))
+  // [eq11]
 }
 
 /// @brief Eq. (9): @f$\tanh(x) = \frac{e^x-e^{-x}}{e^x+e^{-x}}@f$ (std::tanh, which is stable).
 template <class T>
 inline T tanh_activation(T x) {
-  return std::tanh(x);
+  // [eq9]
+  return std::tanh(x);  // Eq. (9): std::tanh is accurate and never overflows
+  // [eq9]
+}
+
+/// @brief Eq. (12) written with the output t = tanh(x): @f$\tanh'(x) = 1-t^2@f$.
+template <class T>
+inline T tanh_prime_from_output(T t) {
+  return T(1) - t * t;  // Eq. (12)
 }
 
 /// @brief Eq. (12): @f$\tanh'(x) = 1-\tanh^2(x)@f$.
 template <class T>
 inline T tanh_prime(T x) {
-  const T t = std::tanh(x);
-  return T(1) - t * t;
+  // [eq12]
+  return tanh_prime_from_output(std::tanh(x));  // Eq. (12): 1 − tanh²(x)
+  // [eq12]
 }
 
 /// @brief Eq. (10): @f$\mathrm{ReLU}(x) = \max(0, x)@f$.
 template <class T>
 inline T relu(T x) {
-  return x < T(0) ? T(0) : x;
+  // [eq10]
+  return x < T(0) ? T(0) : x;  // Eq. (10): max(0, x)
+  // [eq10]
 }
 
 /// @brief Eq. (13): ReLU′(x) = 0 for x < 0 and 1 for x ≥ 0.
@@ -59,7 +80,9 @@ inline T relu(T x) {
 /// only matters when an input is exactly 0, and a gradient check must avoid that point.
 template <class T>
 inline T relu_prime(T x) {
-  return x < T(0) ? T(0) : T(1);
+  // [eq13]
+  return x < T(0) ? T(0) : T(1);  // Eq. (13), with ReLU′(0) = 1
+  // [eq13]
 }
 
 /// @brief The three activations of the report, for layers that take one as a parameter.

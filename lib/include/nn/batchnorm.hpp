@@ -9,7 +9,7 @@
 /// formulas with H = W = 1.
 ///
 /// **Gradient convention.** Every backward here is the exact derivative of one scalar loss
-/// whose δ^(l+1) already carries the batch mean's 1/R (DESIGN "One gradient convention"):
+/// whose δ^(l+1) already carries the batch mean's 1/R (design notes, "One gradient convention"):
 /// ∂L/∂γ_c = Σ δ X̂ and ∂L/∂β_c = Σ δ, *without* the draft's 1/R (Eqs. (56)–(57); see
 /// @ref errata_ch05_07, where the gradient check of the draft's form fails by a factor R).
 ///
@@ -44,7 +44,7 @@ struct BatchNormCache {
   bool batch_statistics = true;  ///< true: training mode, μ and σ² came from this batch
 };
 
-/// @brief The gradients of batch normalization (DESIGN: {dX, dW, db}).
+/// @brief The gradients of batch normalization ({dX, dW, db} of design notes, "Forward/backward").
 template <class T>
 struct BatchNormGradients {
   Tensor<T> dX;      ///< δ^(l) = ∂L/∂X^(l), Eq. (63) (training) or δ γ (σ̂²+ε)^{-1/2} (inference)
@@ -73,17 +73,6 @@ template <class T>
 Tensor<T> batchnorm_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta,
                             BatchNormCache<T>& cache, T eps = T(1e-5));
 
-/// @brief batchnorm_forward() into a caller-owned output Y (resized only if needed).
-/// @param X      input X^(l)
-/// @param gamma  scale γ, shape (C)
-/// @param beta   shift β, shape (C)
-/// @param cache  filled as by batchnorm_forward()
-/// @param eps    ε of Eq. (54)
-/// @param Y      receives X^(l+1)
-template <class T>
-void batchnorm_forward_into(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta,
-                            BatchNormCache<T>& cache, T eps, Tensor<T>& Y);
-
 /// @brief Inference-mode forward: Eqs. (54)–(55) with the running mean and variance in place
 ///        of μ_c and σ²_c (which stay constant, so examples no longer interact).
 /// @param X             input X^(l), shape (R, C, H, W) or (R, C)
@@ -99,20 +88,6 @@ Tensor<T> batchnorm_forward_inference(const Tensor<T>& X, const Tensor<T>& gamma
                                       const Tensor<T>& running_mean, const Tensor<T>& running_var,
                                       BatchNormCache<T>& cache, T eps = T(1e-5));
 
-/// @brief batchnorm_forward_inference() into a caller-owned output Y.
-/// @param X             input X^(l)
-/// @param gamma         scale γ, shape (C)
-/// @param beta          shift β, shape (C)
-/// @param running_mean  μ̂_c, shape (C)
-/// @param running_var   σ̂²_c, shape (C)
-/// @param cache         filled as by batchnorm_forward_inference()
-/// @param eps           ε of Eq. (54)
-/// @param Y             receives X^(l+1)
-template <class T>
-void batchnorm_forward_inference_into(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta,
-                                      const Tensor<T>& running_mean, const Tensor<T>& running_var,
-                                      BatchNormCache<T>& cache, T eps, Tensor<T>& Y);
-
 /// @brief Backward pass, the compact form of corrected Eq. (63) (training mode):
 /// @f[ \delta^{(l)}_{r,c,h,w} = \frac{\gamma_c(\sigma^2_c+\epsilon)^{-1/2}}{N}
 ///     \Big(N\delta^{(l+1)}_{r,c,h,w} - \sum_{r',h',w'}\delta^{(l+1)}_{r',c,h',w'}
@@ -127,15 +102,6 @@ void batchnorm_forward_inference_into(const Tensor<T>& X, const Tensor<T>& gamma
 /// @throws shape_error naming both shapes and Eq. (63) if dY does not match the forward input
 template <class T>
 BatchNormGradients<T> batchnorm_backward(const Tensor<T>& dY, const Tensor<T>& gamma, const BatchNormCache<T>& cache);
-
-/// @brief batchnorm_backward() into caller-owned gradient buffers (overwritten).
-/// @param dY     δ^(l+1)
-/// @param gamma  γ, shape (C)
-/// @param cache  the cache of the forward pass
-/// @param grads  receives {δ^(l), ∂L/∂γ, ∂L/∂β}
-template <class T>
-void batchnorm_backward_into(const Tensor<T>& dY, const Tensor<T>& gamma, const BatchNormCache<T>& cache,
-                             BatchNormGradients<T>& grads);
 
 /// @brief Backward pass by the naive chain rule of Eqs. (58)–(62), for teaching: for every
 ///        (r, c, h, w) the full sum of Eq. (58) over all (r', h', w') of the channel, with
@@ -163,7 +129,8 @@ template <class T>
 void batchnorm_update_running(Tensor<T>& running_mean, Tensor<T>& running_var, const BatchNormCache<T>& cache,
                               T momentum);
 
-/// @brief Batch normalization as a layer (common part of BatchNorm2d and BatchNorm1d):
+/// @brief Batch normalization as a layer (common part of BatchNorm2d and BatchNorm1d), on the
+///        vectorised, channel-threaded kernels of lib/src/kernels/batchnorm_fast.cpp:
 ///        learnable γ (init 1) and β (init 0); running mean (init 0) and variance (init 1);
 ///        training mode uses batch statistics and updates the running ones, eval mode uses
 ///        the running ones.

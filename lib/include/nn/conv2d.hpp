@@ -2,26 +2,28 @@
 /// @brief The convolution layer — report §4.2.1–4.2.2, Eqs. (34)–(43): forward with stride
 ///        and zero padding, backward (input, kernel and bias gradients), two ways each.
 ///
-/// **Naive** (conv2d_forward_naive(), conv2d_backward_naive()): the loops of Eq. (39) in the
-/// report's index order, and the backward pass exactly as Eqs. (41)–(43) derive it — the input
-/// gradient is a *full* convolution of δ with the 180°-rotated kernels (Eq. (42)). Readable,
-/// slow, the oracle of the tests.
+/// **Reference** (conv2d_forward_naive(), conv2d_backward_naive(), im2row(), row2im(), in
+/// lib/src/conv2d.cpp): the loops of Eq. (39) in the report's index order, and the backward pass
+/// exactly as Eqs. (41)–(43) derive it — the input gradient is a *full* convolution of δ with
+/// the 180°-rotated kernels (Eq. (42)). Readable, slow, the oracle of the tests.
 ///
-/// **Fast** (conv2d_forward(), conv2d_backward() and the buffer-reusing conv2d_forward_gemm(),
-/// conv2d_backward_gemm()): im2row() copies every window of the padded input into one row of a
-/// matrix, so that the whole convolution becomes one matrix product (GEMM, OpenBLAS), and the
-/// two gradients become two more; row2im() routes the window gradients back onto the input.
-/// This is what the Conv2d layer uses.
+/// **Fast** (conv2d_forward_im2row(), conv2d_backward_im2row() and the layer nn::Conv2d, in
+/// lib/src/kernels/conv2d_im2row.cpp): every window of the padded input copied into one row of a
+/// matrix, so that the whole convolution becomes one matrix product per example and the two
+/// gradients two more, computed by the library's own register-blocked kernels; the window
+/// gradients are routed back onto the input as row2im() does. Same results as the reference
+/// (test `naive loops and im2row + GEMM agree to 1e-12 on many shapes`).
 ///
-/// Conventions (one for all layers, DESIGN "One gradient convention"):
+/// Conventions (one for all layers, design notes, "One gradient convention" and
+/// "Forward/backward"):
 /// - shapes: X (R, C, H, W); kernels W (C′, C, k_H, k_W); bias b (C′); Y (R, C′, H′, W′) with
 ///   H′, W′ from nn::conv_out_size() (Eqs. (34)–(35));
 /// - the report's corrected Eq. (39) with stride s and zero padding p and a bias:
 ///   @f$Y_{r,c',h',w'} = \sum_c\sum_j\sum_i \tilde X_{r,c,sh'+j,sw'+i} W_{c',c,j,i} + b_{c'}@f$,
 ///   where @f$\tilde X@f$ is X padded with p zeros on every side;
-/// - backward takes δ^(l+1) = ∂L/∂Y of a loss that already contains the batch mean, and
-///   returns the exact derivatives: **no 1/R** in dW (the draft's Eq. (43) has one; see
-///   @ref errata_ch04).
+/// - backward takes δ^(l+1) = ∂L/∂Y first, then what the forward pass saw (X, W, spec), of a
+///   loss that already contains the batch mean, and returns the exact derivatives: **no 1/R**
+///   in dW (the draft's Eq. (43) has one; see @ref errata_ch04).
 #pragma once
 
 #include <cstddef>
@@ -52,7 +54,8 @@ struct ConvSpec {
 ///         fit the padded input (naming both shapes and the equation)
 Shape conv2d_output_shape(const Shape& X, const Shape& W, ConvSpec spec);
 
-/// @brief Gradients of one convolution backward pass, {dX, dW, db} (DESIGN "Forward/backward").
+/// @brief Gradients of one convolution backward pass, {dX, dW, db} (design notes,
+///        "Forward/backward").
 template <class T>
 struct Conv2dGradients {
   Tensor<T> dX;  ///< δ^(l) = ∂L/∂X, shape (R, C, H, W) — Eqs. (40)–(42)
@@ -60,14 +63,11 @@ struct Conv2dGradients {
   Tensor<T> db;  ///< ∂L/∂b, shape (C′): δ summed over the batch and all positions
 };
 
-/// @brief What the fast backward pass needs from the forward pass.
-template <class T>
-struct Conv2dCache {
-  Tensor<T> X;    ///< the input X^(l) (the im2row rows are rebuilt from it, one image at a time)
-  ConvSpec spec;  ///< stride and padding of the forward pass
-};
+/// @brief Checks that the bias b has one entry per kernel of W, shape (C′).
+/// @throws shape_error naming both shapes and Eq. (39) otherwise
+void require_conv2d_bias(const Shape& b, const Shape& W);
 
-// ---- naive: the report's loops --------------------------------------------------------------
+// ---- reference: the report's loops (lib/src/conv2d.cpp) --------------------------------------------------------------
 
 /// @brief Eq. (39), corrected for stride and padding, as plain loops in the report's index
 ///        order r, c′, h′, w′ (outer) and c, j, i (the sum).
@@ -94,13 +94,14 @@ Tensor<T> conv2d_forward_naive(const Tensor<T>& X, const Tensor<T>& W, const Ten
 /// - **dW, Eq. (43)** without 1/R (and without the sum over c′, which is fixed):
 ///   @f$\frac{\partial L}{\partial W_{c',c,j,i}} = \sum_r\sum_{h'}\sum_{w'} \tilde X_{r,c,sh'+j,sw'+i}\,\delta^{(l+1)}_{r,c',h',w'}@f$
 /// - **db:** @f$\frac{\partial L}{\partial b_{c'}} = \sum_r\sum_{h'}\sum_{w'} \delta^{(l+1)}_{r,c',h',w'}@f$
+/// @param dY  δ^(l+1) = ∂L/∂Y, shape (R, C′, H′, W′)
 /// @param X   the forward pass's input, shape (R, C, H, W)
 /// @param W   the kernels, shape (C′, C, k_H, k_W)
-/// @param dY  δ^(l+1) = ∂L/∂Y, shape (R, C′, H′, W′)
 /// @param spec  stride and padding of the forward pass
 /// @return {dX, dW, db}
+/// @throws shape_error naming both shapes and Eqs. (40)–(43) if dY is not the forward output's shape
 template <class T>
-Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& dY,
+Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X, const Tensor<T>& W,
                                          ConvSpec spec);
 
 // ---- im2row / row2im ----------------------------------------------------------------------
@@ -128,69 +129,41 @@ Tensor<T> im2row(const Tensor<T>& X, std::size_t kH, std::size_t kW, ConvSpec sp
 template <class T>
 Tensor<T> row2im(const Tensor<T>& rows, const Shape& x_shape, std::size_t kH, std::size_t kW, ConvSpec spec);
 
-// ---- fast: im2row + GEMM ------------------------------------------------------------------
+// ---- fast: im2row + GEMM (lib/src/kernels/conv2d_im2row.cpp) -------------------------------
 
-/// @brief Eq. (39) by im2row + GEMM into caller-owned buffers (no allocation once they have
-///        the right size). Per example r: rows_r = im2row(X_r), then
-///        @f$Y_r = W\,\mathrm{rows}_r^T + b@f$ (C′ × H′W′) with one cblas_?gemm. The examples
-///        run in parallel (OpenMP, one single-threaded GEMM per example, OpenBLAS's own threads
-///        off meanwhile): for the thin matrices of small layers that is far faster than one
-///        multi-threaded GEMM at a time.
-/// @param X  input, shape (R, C, H, W)
-/// @param W  kernels, shape (C′, C, k_H, k_W)
-/// @param b  biases, shape (C′)
-/// @param spec  stride and padding
-/// @param Y  output buffer, resized to (R, C′, H′, W′)
-/// @param rows  work buffer (one im2row matrix per thread), resized as needed
-template <class T>
-void conv2d_forward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, ConvSpec spec, Tensor<T>& Y,
-                         Tensor<T>& rows);
-
-/// @brief Eqs. (42)–(43) by im2row + GEMM into caller-owned buffers, the examples in
-///        parallel as in conv2d_forward_gemm(). Per example r:
-///        @f$dW \mathrel{+}= \delta_r\,\mathrm{rows}_r@f$ (Eq. (43)),
-///        @f$d\mathrm{rows}_r = W^T \delta_r@f$ and @f$dX_r = \mathrm{row2im}(d\mathrm{rows}_r)@f$
-///        (Eq. (42): row2im does the rotation, dilation and cropping implicitly), db = Σ δ;
-///        each thread sums its own dW and db, added up at the end.
-/// @param X   the forward pass's input, shape (R, C, H, W)
-/// @param W   kernels, shape (C′, C, k_H, k_W)
-/// @param dY  δ^(l+1), shape (R, C′, H′, W′)
-/// @param spec  stride and padding
-/// @param grads  output {dX, dW, db}, resized as needed and overwritten
-/// @param rows, drows  work buffers (per thread: an im2row matrix, its gradient, partial sums)
-/// @param input_gradient  false to skip dX (left unchanged): the first layer of a network
-///        needs no δ for its input, and that product is a third of the backward pass
-template <class T>
-void conv2d_backward_gemm(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& dY, ConvSpec spec,
-                          Conv2dGradients<T>& grads, Tensor<T>& rows, Tensor<T>& drows, bool input_gradient = true);
-
-/// @brief Eq. (39), the fast path (im2row + GEMM); fills `cache` for conv2d_backward().
+/// @brief Eq. (39) by im2row + GEMM: the same result as conv2d_forward_naive(), to rounding.
+///        Per example r: rows_r = im2row(X_r), then @f$Y_r = W\,\mathrm{rows}_r^T + b@f$
+///        (C′ × H′W′), one matrix product; the examples run in parallel.
 /// @param X  input, shape (R, C, H, W)
 /// @param W  kernels, shape (C′, C, k_H, k_W)
 /// @param b  one bias per kernel, shape (C′)
 /// @param spec  stride s and zero padding p
-/// @param cache  receives a copy of X and the spec
 /// @return output, shape (R, C′, H′, W′)
 template <class T>
-Tensor<T> conv2d_forward(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, ConvSpec spec,
-                         Conv2dCache<T>& cache);
+Tensor<T> conv2d_forward_im2row(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, ConvSpec spec);
 
-/// @brief Eqs. (40)–(43), the fast path; same results as conv2d_backward_naive().
+/// @brief Eqs. (42)–(43) by im2row + GEMM: the same result as conv2d_backward_naive(), to
+///        rounding. Per example r: @f$dW \mathrel{+}= \delta_r\,\mathrm{rows}_r@f$ (Eq. (43)),
+///        @f$d\mathrm{rows}_r = W^T \delta_r@f$ and @f$dX_r = \mathrm{row2im}(d\mathrm{rows}_r)@f$
+///        (Eq. (42): row2im does the rotation, dilation and cropping implicitly), db = Σ δ.
 /// @param dY  δ^(l+1), shape (R, C′, H′, W′)
-/// @param W   the kernels of the forward pass
-/// @param cache  filled by conv2d_forward()
+/// @param X   the forward pass's input, shape (R, C, H, W)
+/// @param W   kernels, shape (C′, C, k_H, k_W)
+/// @param spec  stride and padding of the forward pass
 /// @return {dX, dW, db}
 template <class T>
-Conv2dGradients<T> conv2d_backward(const Tensor<T>& dY, const Tensor<T>& W, const Conv2dCache<T>& cache);
+Conv2dGradients<T> conv2d_backward_im2row(const Tensor<T>& dY, const Tensor<T>& X, const Tensor<T>& W,
+                                          ConvSpec spec);
 
 // ---- layer object ---------------------------------------------------------------------------
 
 /// @brief Convolution layer for Sequential: kernels W (C′, C, k_H, k_W) and biases b (C′),
-///        forward and backward by im2row + GEMM, every buffer kept between batches.
+///        forward and backward by the fast im2row path (lib/src/layers/conv2d_layer.cpp), every
+///        buffer kept between batches.
 template <class T>
 class Conv2d final : public Layer<T> {
  public:
-  /// @brief Kernels drawn with He initialisation, N(0, 2/(C·k_H·k_W)), biases 0.
+  /// @brief Kernels drawn by nn::initialize with Init::he_normal, N(0, 2/(C·k_H·k_W)), biases 0.
   /// @param in_channels   C
   /// @param out_channels  C′ (the number of kernels, Eq. (36))
   /// @param kH, kW        kernel height and width
@@ -215,7 +188,7 @@ class Conv2d final : public Layer<T> {
   Tensor<T> W_, b_;
   Tensor<T> X_, Y_;
   Conv2dGradients<T> grads_;
-  Tensor<T> rows_, drows_;
+  Tensor<T> rows_, drows_;  // the fast path's scratch space (kernels/conv2d_im2row.hpp)
 };
 
 extern template class Conv2d<float>;

@@ -51,7 +51,7 @@ struct DenseGradients {
 /// @throws shape_error naming the shapes and Eq. (7) otherwise
 void require_dense_shapes(const Shape& X, const Shape& W, const Shape& b);
 
-/// @brief Eq. (7) without f: the affine map @f$Z = X^{(l)}W^{(l)} + b^{(l)}@f$.
+/// @brief The reference forward pass (lib/src/dense.cpp). Eq. (7) without f: the affine map @f$Z = X^{(l)}W^{(l)} + b^{(l)}@f$.
 /// @param X      input X^(l), shape (R, n)
 /// @param W      weights W^(l), shape (n, m)
 /// @param b      bias b^(l), shape (m), added to every row
@@ -87,8 +87,10 @@ DenseGradients<T> dense_backward(const Tensor<T>& dY, const Tensor<T>& W, const 
 /// @brief The dense layer object: the affine part of Eq. (7), @f$X^{(l+1)} = X^{(l)}W + b@f$.
 ///
 /// The activation is a separate layer (nn::Activation), so a network of Eq. (7) is
-/// `Dense → Activation → Dense → …` in a nn::Sequential. Forward and backward use OpenBLAS GEMM
-/// (cblas_sgemm/dgemm with transposes, no transposed copies) and reuse their buffers: after the
+/// `Dense → Activation → Dense → …` in a nn::Sequential. Forward and backward run the
+/// products of dense_forward() and dense_backward() through the library's register-blocked
+/// kernels (OpenBLAS for layers above 2^20 weights; lib/src/kernels/dense_gemm.cpp) and reuse
+/// their buffers: after the
 /// first batch of a given size nothing is allocated.
 template <class T>
 class Dense final : public Layer<T> {

@@ -2,7 +2,7 @@
 /// @brief Loss functions — report §4.1.2, Eq. (16) (L2) and Eqs. (25)/(30) (its gradient), and
 ///        softmax cross-entropy for classification; an accuracy helper.
 ///
-/// **Batch convention** (DESIGN "One gradient convention"). The draft's Eq. (16) is written for
+/// **Batch convention** (design notes, "One gradient convention"). The draft's Eq. (16) is written for
 /// one example and says nothing about a batch. For a batch of R rows ŷ_r, y_r we take the
 /// *mean* over the batch:
 /// @f[ L = \frac{1}{R}\sum_{r=0}^{R-1} \lVert \hat y_r - y_r \rVert^2, \qquad
@@ -51,8 +51,18 @@ T l2_loss_gradient(const Tensor<T>& Yhat, const Tensor<T>& Y, Tensor<T>& dYhat);
 template <class T>
 Tensor<T> l2_loss_gradient(const Tensor<T>& Yhat, const Tensor<T>& Y);
 
+/// @brief The one log-sum-exp of the library: @f$\log\sum_{k<K} e^{z_k}@f$ of K scores
+///        z_k = z[k·stride], computed as @f$m + \log\sum_k e^{z_k - m}@f$ with m = max_k z_k, which
+///        cannot overflow. Softmax, the cross-entropy and the detector's class scores use it.
+/// @param z       the first score
+/// @param K       the number of scores, ≥ 1
+/// @param stride  the distance between two scores in memory (1: contiguous)
+template <class T>
+double log_sum_exp(const T* z, std::size_t K, std::size_t stride = 1);
+
 /// @brief Row-wise softmax @f$p_{r,k} = e^{z_{r,k} - \max_j z_{r,j}} / \sum_j e^{z_{r,j} - \max_j z_{r,j}}@f$
-///        (subtracting the row maximum cannot overflow and does not change p).
+///        (subtracting the row maximum cannot overflow and does not change p), computed as
+///        @f$e^{z_{r,k} - \mathrm{lse}_r}@f$ with nn::log_sum_exp.
 /// @param Z  scores (logits), shape (R, K)
 template <class T>
 Tensor<T> softmax(const Tensor<T>& Z);

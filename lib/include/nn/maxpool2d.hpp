@@ -53,7 +53,7 @@ struct MaxPoolCache {
 ///         Eqs. (46)–(47) if the window is larger than the input
 Shape maxpool2d_output_shape(const Shape& input, PoolSpec spec);
 
-/// @brief Max-pool forward, corrected Eq. (49):
+/// @brief Max-pool forward, the reference scan of corrected Eq. (49) (lib/src/maxpool2d.cpp):
 /// @f[ X^{(l+1)}_{r,c,h',w'} = \max_{0 \le j < k_H,\; 0 \le i < k_W} X^{(l)}_{r,c,h's+j,w's+i} @f]
 /// @param X      input X^(l), shape (R, C, H, W)
 /// @param spec   window and stride
@@ -61,15 +61,6 @@ Shape maxpool2d_output_shape(const Shape& input, PoolSpec spec);
 /// @return       X^(l+1), shape (R, C, H', W') with H', W' from Eqs. (46)–(47)
 template <class T>
 Tensor<T> maxpool2d_forward(const Tensor<T>& X, PoolSpec spec, MaxPoolCache& cache);
-
-/// @brief Eq. (49) into a caller-owned output buffer Y (resized only if its shape differs),
-///        for layer objects that reuse their buffers across batches.
-/// @param X      input X^(l), shape (R, C, H, W)
-/// @param spec   window and stride
-/// @param cache  filled with the argmax of every window
-/// @param Y      receives X^(l+1)
-template <class T>
-void maxpool2d_forward_into(const Tensor<T>& X, PoolSpec spec, MaxPoolCache& cache, Tensor<T>& Y);
 
 /// @brief Max-pool backward, corrected Eqs. (50)–(51): δ of each window goes to its argmax,
 ///        and where windows overlap (s < k) the contributions are summed:
@@ -83,14 +74,9 @@ void maxpool2d_forward_into(const Tensor<T>& X, PoolSpec spec, MaxPoolCache& cac
 template <class T>
 Tensor<T> maxpool2d_backward(const Tensor<T>& dY, const MaxPoolCache& cache);
 
-/// @brief Eqs. (50)–(51) into a caller-owned buffer dX (overwritten, not accumulated into).
-/// @param dY     δ^(l+1), shape of the forward output
-/// @param cache  the argmax cache of the forward pass
-/// @param dX     receives δ^(l)
-template <class T>
-void maxpool2d_backward_into(const Tensor<T>& dY, const MaxPoolCache& cache, Tensor<T>& dX);
-
-/// @brief Layer object for Eqs. (46)–(51); no parameters (§4.2.6: ∂L/∂W^(l) is empty).
+/// @brief Layer object for Eqs. (46)–(51); no parameters (§4.2.6: ∂L/∂W^(l) is empty). It runs
+///        the same maths into reused buffers, with a branch-free scan of 2×2 windows and the
+///        feature maps shared among threads (lib/src/kernels/maxpool2d_fast.cpp).
 template <class T>
 class MaxPool2d final : public Layer<T> {
  public:

@@ -1,6 +1,6 @@
 /// @file output_size.hpp
 /// @brief The one formula for the output size of a sliding window — Eqs. (34)–(35) for
-///        convolution and (46)–(47) for max-pooling (STYLE "One formula, one place").
+///        convolution and (46)–(47) for max-pooling (design notes, "One formula, one place").
 #pragma once
 
 #include <cstddef>

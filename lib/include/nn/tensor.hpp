@@ -96,6 +96,12 @@ class Tensor {
   }
   ///@}
 
+  /// @brief The position of (r, c, h, w) in the row-major storage, i.e. in vec(X): the index i
+  ///        with X[i] = X(r, c, h, w).
+  std::size_t position(std::size_t r, std::size_t c, std::size_t h, std::size_t w) const {
+    return offset4(r, c, h, w);
+  }
+
   /// @brief Element `i` of the row-major storage, i.e. of vec(X) (see vec()).
   T& operator[](std::size_t i) { return data_[i]; }
   /// @brief Element `i` of the row-major storage.

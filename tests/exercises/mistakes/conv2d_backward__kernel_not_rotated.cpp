@@ -4,8 +4,8 @@
 
 namespace ex {
 
-nn::Conv2dGradients<double> conv2d_backward(const nn::Tensor<double>& X, const nn::Tensor<double>& W,
-                                            const nn::Tensor<double>& dY, nn::ConvSpec spec) {
+nn::Conv2dGradients<double> conv2d_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X,
+                                            const nn::Tensor<double>& W, nn::ConvSpec spec) {
   const std::size_t R = X.dim(0), C = X.dim(1), H = X.dim(2), Wd = X.dim(3);
   const std::size_t Cp = W.dim(0), kH = W.dim(2), kW = W.dim(3), s = spec.stride, p = spec.pad;
   const std::size_t Ho = nn::conv_out_size(H, kH, s, p), Wo = nn::conv_out_size(Wd, kW, s, p);

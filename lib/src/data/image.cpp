@@ -1,0 +1,322 @@
+/// @file image.cpp
+/// @brief PNG reading and writing with libpng, and the gray conversion.
+///
+/// libpng reports errors by calling an error function that must not return; ours records the
+/// message and longjmps back to the setjmp of the function that made the libpng call. Every
+/// function below that calls setjmp holds only trivially destructible locals and returns a
+/// bool, so a longjmp never skips a C++ destructor; the C++ objects (buffers, the FILE and the
+/// libpng structs with their cleanup guards) live in the callers, which turn `false` into an
+/// nn::data_error naming the file and libpng's message.
+#include "nn/data/image.hpp"
+
+#include <png.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <csetjmp>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nn/errors.hpp"
+
+namespace nn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Where the error function leaves libpng's message (plain data: survives the longjmp).
+struct PngErrorState {
+  char message[256];
+};
+
+void on_png_error(png_structp png, png_const_charp msg) {
+  auto* state = static_cast<PngErrorState*>(png_get_error_ptr(png));
+  std::snprintf(state->message, sizeof state->message, "%s", msg ? msg : "unknown libpng error");
+  png_longjmp(png, 1);  // back to the setjmp in read_header / read_pixels / write_pixels
+}
+
+void on_png_warning(png_structp, png_const_charp) {}  // warnings (e.g. a bad sRGB profile) are harmless here
+
+struct PngLayout {
+  png_uint_32 width = 0, height = 0;
+  int channels = 0, bit_depth = 0;
+  std::size_t rowbytes = 0;
+};
+
+/// Reads the header and asks libpng for 8- or 16-bit samples of 1–4 channels. Returns false if
+/// libpng called on_png_error.
+bool read_header(png_structp png, png_infop info, std::FILE* file, PngLayout* layout) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_init_io(png, file);
+  png_set_sig_bytes(png, 8);
+  png_read_info(png, info);
+  const int color = png_get_color_type(png, info);
+  if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);                   // palette → RGB
+  if (color == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8) png_set_expand_gray_1_2_4_to_8(png);
+  if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);             // tRNS → alpha
+  png_set_interlace_handling(png);                                                     // Adam7 → rows
+  png_read_update_info(png, info);
+  layout->width = png_get_image_width(png, info);
+  layout->height = png_get_image_height(png, info);
+  layout->channels = png_get_channels(png, info);
+  layout->bit_depth = png_get_bit_depth(png, info);
+  layout->rowbytes = png_get_rowbytes(png, info);
+  return true;
+}
+
+bool read_pixels(png_structp png, png_infop info, png_bytepp rows) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_read_image(png, rows);
+  png_read_end(png, info);
+  return true;
+}
+
+bool write_pixels(png_structp png, png_infop info, std::FILE* file, png_uint_32 width, png_uint_32 height,
+                  int color_type, png_bytepp rows) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  png_init_io(png, file);
+  png_set_IHDR(png, info, width, height, 8, color_type, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  png_write_image(png, rows);
+  png_write_end(png, nullptr);
+  return true;
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+[[noreturn]] void fail(const fs::path& path, const std::string& fault) {
+  throw data_error("PNG file " + path.string() + ": " + fault);
+}
+
+}  // namespace
+
+Tensor<float> load_png(const fs::path& path) {
+  File file(std::fopen(path.c_str(), "rb"));
+  if (!file) fail(path, std::string("cannot open (") + std::strerror(errno) + ")");
+  png_byte signature[8] = {};
+  if (std::fread(signature, 1, 8, file.get()) != 8 || png_sig_cmp(signature, 0, 8) != 0)
+    fail(path, "not a PNG file (the 8-byte PNG signature is missing)");
+
+  PngErrorState state{};
+  // Frees the libpng structs however this function is left (return or exception).
+  struct ReadStructs {
+    png_structp png = nullptr;
+    png_infop info = nullptr;
+    ~ReadStructs() {
+      if (png) png_destroy_read_struct(&png, info ? &info : nullptr, nullptr);
+    }
+  } s;
+  s.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, on_png_error, on_png_warning);
+  if (!s.png) fail(path, "libpng could not allocate a read struct");
+  s.info = png_create_info_struct(s.png);
+  if (!s.info) fail(path, "libpng could not allocate an info struct");
+  png_structp png = s.png;
+  png_infop info = s.info;
+
+  PngLayout layout;
+  if (!read_header(png, info, file.get(), &layout)) fail(path, std::string("corrupt header (libpng: ") + state.message + ")");
+  if (layout.channels < 1 || layout.channels > 4 || (layout.bit_depth != 8 && layout.bit_depth != 16))
+    fail(path, "unsupported layout: " + std::to_string(layout.channels) + " channels of " +
+                   std::to_string(layout.bit_depth) + " bits after expansion");
+
+  std::vector<png_byte> pixels(layout.rowbytes * layout.height);
+  std::vector<png_bytep> rows(layout.height);
+  for (png_uint_32 y = 0; y < layout.height; ++y) rows[y] = pixels.data() + y * layout.rowbytes;
+  if (!read_pixels(png, info, rows.data()))
+    fail(path, std::string("truncated or corrupt image data (libpng: ") + state.message + ")");
+
+  const std::size_t C = std::size_t(layout.channels), H = layout.height, W = layout.width;
+  Tensor<float> image(Shape{1, C, H, W});
+  for (std::size_t h = 0; h < H; ++h)
+    for (std::size_t w = 0; w < W; ++w)
+      for (std::size_t c = 0; c < C; ++c) {
+        const std::size_t k = w * C + c;  // interleaved samples in the file's row
+        image(0, c, h, w) = layout.bit_depth == 8
+                                ? float(rows[h][k]) / 255.0f
+                                : float((unsigned(rows[h][2 * k]) << 8) | rows[h][2 * k + 1]) / 65535.0f;  // big-endian
+      }
+  return image;
+}
+
+Tensor<float> to_grayscale(const Tensor<float>& image) {
+  if (image.rank() != 4 || image.dim(0) != 1 || image.dim(1) > 4)
+    throw shape_error("to_grayscale: image " + image.shape().str() + " must be (1, C, H, W) with C = 1, 2, 3 or 4");
+  const std::size_t C = image.dim(1), H = image.dim(2), W = image.dim(3);
+  Tensor<float> gray(Shape{1, 1, H, W});
+  for (std::size_t h = 0; h < H; ++h)
+    for (std::size_t w = 0; w < W; ++w) {
+      const float y = C <= 2 ? image(0, 0, h, w)
+                             : 0.299f * image(0, 0, h, w) + 0.587f * image(0, 1, h, w) + 0.114f * image(0, 2, h, w);
+      // with an alpha channel (C = 2 or 4), composite over white: a drawing exported with a
+      // transparent background is ink on paper, not ink on black
+      const float a = C == 2 || C == 4 ? image(0, C - 1, h, w) : 1.0f;
+      gray(0, 0, h, w) = y * a + (1.0f - a);
+    }
+  return gray;
+}
+
+void save_png(const fs::path& path, const Tensor<float>& image, PngScaling scaling) {
+  if (image.rank() != 4 || image.dim(0) != 1 || (image.dim(1) != 1 && image.dim(1) != 3))
+    throw shape_error("save_png(" + path.string() + "): image " + image.shape().str() +
+                      " must be (1, 1, H, W) or (1, 3, H, W)");
+  const std::size_t C = image.dim(1), H = image.dim(2), W = image.dim(3);
+  float lo = 0, range = 1;
+  if (scaling == PngScaling::min_max) {
+    const auto [mn, mx] = std::minmax_element(image.begin(), image.end());
+    lo = *mn;
+    range = *mx - *mn;
+  }
+  std::vector<png_byte> pixels(C * H * W);
+  for (std::size_t h = 0; h < H; ++h)
+    for (std::size_t w = 0; w < W; ++w)
+      for (std::size_t c = 0; c < C; ++c) {
+        float v = range > 0 ? (image(0, c, h, w) - lo) / range : 0.0f;
+        if (!(v >= 0.0f)) v = 0.0f;  // also NaN
+        if (v > 1.0f) v = 1.0f;
+        pixels[(h * W + w) * C + c] = png_byte(std::lround(v * 255.0f));
+      }
+  std::vector<png_bytep> rows(H);
+  for (std::size_t h = 0; h < H; ++h) rows[h] = pixels.data() + h * W * C;
+
+  const fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
+  bool ok = false;
+  std::string fault;
+  {
+    File file(std::fopen(tmp.c_str(), "wb"));
+    if (!file) fail(path, std::string("cannot create ") + tmp.string() + " (" + std::strerror(errno) + ")");
+    PngErrorState state{};
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &state, on_png_error, on_png_warning);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    if (png && info) {
+      ok = write_pixels(png, info, file.get(), png_uint_32(W), png_uint_32(H),
+                        C == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, rows.data());
+      if (!ok) fault = std::string("libpng: ") + state.message;
+    } else {
+      fault = "libpng could not allocate a write struct";
+    }
+    if (png) png_destroy_write_struct(&png, info ? &info : nullptr);
+    std::FILE* f = file.release();
+    if (std::ferror(f) && ok) {
+      ok = false;
+      fault = "write error";
+    }
+    if (std::fclose(f) != 0 && ok) {
+      ok = false;
+      fault = std::string("close failed (") + std::strerror(errno) + ")";
+    }
+  }
+  std::error_code ec;
+  if (ok) {
+    fs::rename(tmp, path, ec);
+    if (ec) fault = "cannot rename " + tmp.string() + " to it (" + ec.message() + ")";
+  }
+  if (!ok || ec) {
+    fs::remove(tmp, ec);
+    fail(path, "cannot write: " + fault);
+  }
+}
+
+// ---- drawing ----------------------------------------------------------------------------------
+
+namespace {
+void put(Tensor<float>& im, long x, long y, Rgb c) {
+  const long H = long(im.dim(2)), W = long(im.dim(3));
+  if (x < 0 || y < 0 || x >= W || y >= H) return;
+  const std::size_t plane = std::size_t(H * W), o = std::size_t(y * W + x);
+  im.data()[o] = c.r;
+  im.data()[plane + o] = c.g;
+  im.data()[2 * plane + o] = c.b;
+}
+void require_rgb(const Tensor<float>& im, const char* what) {
+  if (im.rank() != 4 || im.dim(0) != 1 || im.dim(1) != 3) {
+    throw shape_error(std::string(what) + ": needs an RGB image (1, 3, H, W), got " + im.shape().str());
+  }
+}
+/// 3×5 glyphs, row by row, '1' = ink.
+const char* glyph(char ch) {
+  static const std::array<const char*, 36> alnum = {
+      "111101101101111", "010110010010111", "111001111100111", "111001111001111", "101101111001001",
+      "111100111001111", "111100111101111", "111001001001001", "111101111101111", "111101111001111",
+      "010101111101101", "110101110101110", "011100100100011", "110101101101110", "111100110100111",
+      "111100110100100", "011100101101011", "101101111101101", "111010010010111", "001001001101010",
+      "101101110101101", "100100100100111", "101111111101101", "110101101101101", "010101101101010",
+      "110101110100100", "010101101110011", "110101110101101", "011100010001110", "111010010010010",
+      "101101101101111", "101101101101010", "101101111111101", "101101010101101", "101101010010010",
+      "111001010100111"};
+  if (ch >= '0' && ch <= '9') return alnum[std::size_t(ch - '0')];
+  if (ch >= 'a' && ch <= 'z') return alnum[std::size_t(10 + ch - 'a')];
+  if (ch >= 'A' && ch <= 'Z') return alnum[std::size_t(10 + ch - 'A')];
+  switch (ch) {
+    case '.': return "000000000000010";
+    case '-': return "000000111000000";
+    case '%': return "101001010100101";
+    case ':': return "000010000010000";
+    default: return "000000000000000";
+  }
+}
+}  // namespace
+
+void draw_box(Tensor<float>& image, const Box& box, Rgb colour, int thickness) {
+  require_rgb(image, "draw_box");
+  const long x1 = std::lround(box.x1), y1 = std::lround(box.y1);
+  const long x2 = std::lround(box.x2) - 1, y2 = std::lround(box.y2) - 1;
+  for (int t = 0; t < thickness; ++t) {
+    for (long x = x1; x <= x2; ++x) put(image, x, y1 + t, colour), put(image, x, y2 - t, colour);
+    for (long y = y1; y <= y2; ++y) put(image, x1 + t, y, colour), put(image, x2 - t, y, colour);
+  }
+}
+
+void draw_text(Tensor<float>& image, int x, int y, const std::string& text, Rgb colour, int scale) {
+  require_rgb(image, "draw_text");
+  const Rgb backing{0.f, 0.f, 0.f};
+  const long n = long(text.size());
+  for (long yy = y - scale; yy < y + 6 * scale; ++yy)  // dark backing, one dot of margin
+    for (long xx = x - scale; xx < x + n * 4 * scale; ++xx) put(image, xx, yy, backing);
+  for (long k = 0; k < n; ++k) {
+    const char* g = glyph(text[std::size_t(k)]);
+    for (int row = 0; row < 5; ++row)
+      for (int col = 0; col < 3; ++col)
+        if (g[row * 3 + col] == '1')
+          for (int dy = 0; dy < scale; ++dy)
+            for (int dx = 0; dx < scale; ++dx)
+              put(image, x + (k * 4 + col) * scale + dx, y + row * scale + dy, colour);
+  }
+}
+
+Tensor<float> gray_to_rgb(const Tensor<float>& gray, std::size_t zoom) {
+  if (gray.rank() != 4 || gray.dim(0) != 1 || gray.dim(1) != 1 || zoom == 0) {
+    throw shape_error("gray_to_rgb: needs a gray image (1, 1, H, W) and zoom >= 1, got " + gray.shape().str());
+  }
+  const std::size_t H = gray.dim(2), W = gray.dim(3);
+  Tensor<float> rgb(Shape{1, 3, H * zoom, W * zoom});
+  for (std::size_t c = 0; c < 3; ++c)
+    for (std::size_t h = 0; h < H * zoom; ++h)
+      for (std::size_t w = 0; w < W * zoom; ++w) rgb(0, c, h, w) = gray(0, 0, h / zoom, w / zoom);
+  return rgb;
+}
+
+void paste(Tensor<float>& canvas, const Tensor<float>& tile, std::size_t x, std::size_t y) {
+  require_rgb(canvas, "paste (canvas)");
+  require_rgb(tile, "paste (tile)");
+  for (std::size_t c = 0; c < 3; ++c)
+    for (std::size_t h = 0; h < tile.dim(2) && y + h < canvas.dim(2); ++h)
+      for (std::size_t w = 0; w < tile.dim(3) && x + w < canvas.dim(3); ++w) canvas(0, c, y + h, x + w) = tile(0, c, h, w);
+}
+
+// ---- instantiations -----------------------------------------------------------------------------
+
+}  // namespace nn

@@ -1,0 +1,38 @@
+/// @file threads.cpp
+/// @brief OpenBLAS and OpenMP thread counts.
+#include "nn/tools/threads.hpp"
+
+#include <cblas.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace nn {
+
+SingleThreadedBlas::SingleThreadedBlas() : saved_(openblas_get_num_threads()) {
+  if (saved_ > 1) openblas_set_num_threads(1);
+}
+
+SingleThreadedBlas::~SingleThreadedBlas() {
+  if (saved_ > 1) openblas_set_num_threads(saved_);
+}
+
+int library_threads() {
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+int set_library_threads(int threads) {
+  const int before = library_threads();
+#ifdef _OPENMP
+  omp_set_num_threads(threads);
+#else
+  (void)threads;
+#endif
+  return before;
+}
+
+}  // namespace nn
