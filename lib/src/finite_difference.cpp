@@ -7,23 +7,26 @@
 
 namespace nn {
 
+// [eq21]
 double forward_difference(const std::function<double(double)>& f, double x, double h) {
-  return (f(x + h) - f(x)) / h;  // Eq. (21)
+  return (f(x + h) - f(x)) / h;  // Eq. (21): error of order h
 }
 
 double backward_difference(const std::function<double(double)>& f, double x, double h) {
-  return (f(x) - f(x - h)) / h;
+  return (f(x) - f(x - h)) / h;  // the same from the left: error of order h
 }
 
 double central_difference(const std::function<double(double)>& f, double x, double h) {
-  return (f(x + h) - f(x - h)) / (2 * h);
+  return (f(x + h) - f(x - h)) / (2 * h);  // the terms of order h cancel: error of order h²
 }
+// [eq21]
 
 Tensor<double> numerical_gradient(const std::function<double(const Tensor<double>&)>& L, const Tensor<double>& X,
                                   double h) {
   Tensor<double> Xp = X;
   Tensor<double> grad(X.shape());
-  for (std::size_t i = 0; i < X.size(); ++i) {
+  // [numerical_gradient]
+  for (std::size_t i = 0; i < X.size(); ++i) {  // one central difference per element of X
     const double x = X[i];
     Xp[i] = x + h;
     const double up = L(Xp);
@@ -32,6 +35,7 @@ Tensor<double> numerical_gradient(const std::function<double(const Tensor<double
     Xp[i] = x;
     grad[i] = (up - down) / (2 * h);
   }
+  // [numerical_gradient]
   return grad;
 }
 

@@ -11,7 +11,9 @@ namespace nn {
 template <class T>
 void sgd_step(Tensor<T>& theta, const Tensor<T>& gradient, T alpha) {
   require_same_shape(theta.shape(), gradient.shape(), "Eq. (20) SGD step (θ and ∂L/∂θ)");
-  for (std::size_t i = 0; i < theta.size(); ++i) theta[i] -= alpha * gradient[i];  // θ ← θ − α ∂L/∂θ
+  // [eq20]
+  for (std::size_t i = 0; i < theta.size(); ++i) theta[i] -= alpha * gradient[i];  // Eq. (20): θ ← θ − α ∂L/∂θ
+  // [eq20]
 }
 
 namespace {
@@ -51,10 +53,12 @@ void SGD<T>::step(const std::vector<Parameter<T>>& params) {
     const Tensor<T>& g = *params[i].gradient;
     require_same_shape(theta.shape(), g.shape(), "Eq. (20) SGD step (θ and ∂L/∂θ)");
     Tensor<T>& v = velocity_[i];
+    // [momentum]
     for (std::size_t k = 0; k < theta.size(); ++k) {
       v[k] = mu * v[k] + g[k];      // v ← μ v + g
-      theta[k] -= alpha * v[k];     // θ ← θ − α v
+      theta[k] -= alpha * v[k];     // θ ← θ − α v: Eq. (20) with v in place of ∂L/∂θ
     }
+    // [momentum]
   }
 }
 

@@ -104,7 +104,9 @@ template <class T>
 Tensor<T> hadamard(const Tensor<T>& A, const Tensor<T>& B) {
   require_same_shape(A.shape(), B.shape(), "Eq. (5) hadamard");
   Tensor<T> C(A.shape());
-  for (std::size_t i = 0; i < A.size(); ++i) C[i] = A[i] * B[i];  // Eq. (5)
+  // [eq5]
+  for (std::size_t i = 0; i < A.size(); ++i) C[i] = A[i] * B[i];  // Eq. (5): C_i = A_i B_i
+  // [eq5]
   return C;
 }
 

@@ -9,6 +9,7 @@
 
 #include "nn/activation_layer.hpp"
 #include "nn/finite_difference.hpp"
+#include "lib/helpers.hpp"
 
 using nn::ActivationFunction;
 using nn::Shape;
@@ -22,29 +23,17 @@ const ActivationFunction kFunctions[] = {ActivationFunction::sigmoid, Activation
 // stay ≥ 0.07, so no element of the gradient is so small that round-off dominates it.
 Tensor<double> random_input(const Shape& s, unsigned seed) {
   std::mt19937 gen(seed);
-  std::uniform_real_distribution<double> mag(0.1, 2.0);
-  std::bernoulli_distribution sign(0.5);
-  Tensor<double> X(s);
-  for (auto& x : X) x = sign(gen) ? mag(gen) : -mag(gen);
-  return X;
+  return test::signed_magnitudes(s, gen, 0.1, 2.0);
 }
 
 // δ^(l+1) = G with 0.5 ≤ |G| ≤ 1.5: the central difference's absolute round-off, ≈ ε|L|/h ≈ 1e-10,
 // stays far below 1e-7 of every element of G ⊙ f′(X) (≥ 0.03 here).
 Tensor<double> random_tensor(const Shape& s, unsigned seed) {
   std::mt19937 gen(seed);
-  std::uniform_real_distribution<double> mag(0.5, 1.5);
-  std::bernoulli_distribution sign(0.5);
-  Tensor<double> X(s);
-  for (auto& x : X) x = sign(gen) ? mag(gen) : -mag(gen);
-  return X;
+  return test::signed_magnitudes(s, gen, 0.5, 1.5);
 }
 
-double dot(const Tensor<double>& a, const Tensor<double>& b) {
-  double s = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
-  return s;
-}
+using test::probe;
 
 }  // namespace
 
@@ -80,7 +69,7 @@ TEST_CASE("Eq. (45): activation backward matches central differences, rank 2 and
       const auto X = random_input(s, 7);
       const auto G = random_tensor(s, 8);
       const auto dX = nn::activation_backward(G, X, f);
-      const auto num = nn::numerical_gradient([&](const Tensor<double>& x) { return dot(G, nn::activation_forward(x, f)); }, X);
+      const auto num = nn::numerical_gradient([&](const Tensor<double>& x) { return probe(G, nn::activation_forward(x, f)); }, X);
       const auto cmp = nn::compare_gradients(dX, num);
       CAPTURE(cmp.str(), cmp.worst_index, cmp.analytic, cmp.numeric);
       REQUIRE(cmp.within(tol));
@@ -93,12 +82,12 @@ TEST_CASE("Eq. (45): the gradient check has teeth — δ·f(X) instead of δ·f�
   const auto G = random_tensor(X.shape(), 4);
   const auto f = ActivationFunction::sigmoid;
   const auto wrong = nn::hadamard(G, nn::activation_forward(X, f));
-  const auto num = nn::numerical_gradient([&](const Tensor<double>& x) { return dot(G, nn::activation_forward(x, f)); }, X);
+  const auto num = nn::numerical_gradient([&](const Tensor<double>& x) { return probe(G, nn::activation_forward(x, f)); }, X);
   REQUIRE_FALSE(nn::compare_gradients(wrong, num).within(1e-7));
 }
 
 TEST_CASE("Activation layer object: same as the free functions, buffers reused, δ shape checked",
-          "[ch05][activation][eq44-45]") {
+          "[ch05][activation][eq44][eq45]") {
   for (auto f : kFunctions) {
     CAPTURE(nn::to_string(f));
     nn::Activation<double> layer(f);
@@ -110,7 +99,7 @@ TEST_CASE("Activation layer object: same as the free functions, buffers reused, 
     const double* y_buffer = Y.data();
     const Tensor<double>& dX = layer.backward(G);
     CHECK(nn::max_abs_diff(dX, nn::activation_backward(G, X, f)) == 0.0);
-    // the next batch of the same shape reuses the same buffer (DESIGN "Speed facts")
+    // the next batch of the same shape reuses the same buffer (design notes, "Speed facts")
     CHECK(layer.forward(random_input(X.shape(), 13)).data() == y_buffer);
     // backward overwrites: a second call with the same δ gives the same δ^(l), nothing accumulates
     const auto once = Tensor<double>(layer.backward(G));
@@ -129,7 +118,7 @@ TEST_CASE("Eq. (45): a δ of the wrong shape names both shapes and the equation"
   CHECK_THROWS_AS(layer.backward(Tensor<float>(Shape{2, 3}, 1.0f)), nn::shape_error);
 }
 
-TEST_CASE("Eqs. (44)-(45) in float agree with double", "[ch05][activation][eq44-45]") {
+TEST_CASE("Eqs. (44)-(45) in float agree with double", "[ch05][activation][eq44][eq45]") {
   const auto X = random_input(Shape{2, 2, 3, 3}, 21);
   const auto G = random_tensor(X.shape(), 22);
   for (auto f : kFunctions) {

@@ -8,7 +8,7 @@
 #include "nn/activations.hpp"
 #include "nn/finite_difference.hpp"
 
-TEST_CASE("activation values", "[ch02][activations][eq8-10]") {
+TEST_CASE("activation values", "[ch02][activations][eq8][eq9][eq10]") {
   CHECK(nn::sigmoid(0.0) == 0.5);
   CHECK(nn::sigmoid(2.0) == Approx(1 / (1 + std::exp(-2.0))).epsilon(1e-15));
   CHECK(nn::sigmoid(-2.0) == Approx(1 / (1 + std::exp(2.0))).epsilon(1e-15));
@@ -36,7 +36,7 @@ TEST_CASE("the sigmoid neither overflows nor loses its tails for |x| > 100", "[c
   CHECK(nn::sigmoid(-100.0f) >= 0.0f);
 }
 
-TEST_CASE("activation derivatives match central differences", "[ch02][activations][eq11-13]") {
+TEST_CASE("activation derivatives match central differences", "[ch02][activations][eq11][eq12][eq13]") {
   // h = 1e-5 in double: truncation |f'''|h²/6 < 2e-11 and round-off ≈ ε|f|/h ≈ 2e-11, both
   // absolute. On |x| ≤ 3 every derivative here is ≥ 0.0099, so the relative error stays below
   // ≈ 4e-9; the tolerance 1e-8 holds with margin. (Further out, tanh′ ≈ 4e-7 at x = −8 and the
@@ -52,7 +52,7 @@ TEST_CASE("activation derivatives match central differences", "[ch02][activation
   }
 }
 
-TEST_CASE("ReLU's one-sided difference quotients at 0 are 0 and 1 (Eqs. (14)-(15) corrected)", "[ch02][activations][eq13-15]") {
+TEST_CASE("ReLU's one-sided difference quotients at 0 are 0 and 1 (Eqs. (14)-(15) corrected)", "[ch02][activations][eq13][eq14][eq15]") {
   for (double h : {1e-1, 1e-4, 1e-8}) {
     CHECK(nn::forward_difference([](double t) { return nn::relu(t); }, 0.0, h) == 1.0);   // from the right
     CHECK(nn::backward_difference([](double t) { return nn::relu(t); }, 0.0, h) == 0.0);  // from the left
@@ -63,7 +63,7 @@ TEST_CASE("ReLU's one-sided difference quotients at 0 are 0 and 1 (Eqs. (14)-(15
   CHECK(nn::relu_prime(-1e-300) == 0.0);
 }
 
-TEST_CASE("activate() on tensors applies Eqs. (3)-(4) with the chosen function", "[ch02][activations][eq3-4]") {
+TEST_CASE("activate() on tensors applies Eqs. (3)-(4) with the chosen function", "[ch02][activations][eq3][eq4]") {
   nn::Tensor<double> X(nn::Shape{1, 2, 1, 3}, {-2, -0.5, 0, 0.5, 1, 3});
   for (auto f : {nn::ActivationFunction::sigmoid, nn::ActivationFunction::tanh, nn::ActivationFunction::relu}) {
     const auto Y = nn::activate(f, X);

@@ -13,6 +13,7 @@
 #include "nn/finite_difference.hpp"
 #include "nn/maxpool2d.hpp"
 #include "nn/tools/threads.hpp"
+#include "lib/helpers.hpp"
 
 using nn::Shape;
 using nn::Tensor;
@@ -23,17 +24,10 @@ namespace {
 // that drops μ or a power of (σ² + ε) cannot hide behind μ ≈ 0 or σ² ≈ 1.
 Tensor<double> random_tensor(const Shape& s, unsigned seed, double mean = 0.0, double sd = 1.0) {
   std::mt19937 gen(seed);
-  std::normal_distribution<double> d(mean, sd);
-  Tensor<double> X(s);
-  for (auto& x : X) x = d(gen);
-  return X;
+  return test::normal(s, gen, mean, sd);
 }
 
-double dot(const Tensor<double>& a, const Tensor<double>& b) {
-  double s = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
-  return s;
-}
+using test::probe;
 
 // The loss of every check: L = Σ G ⊙ BN(X; γ, β), so that δ^(l+1) = G.
 struct Setup {
@@ -53,7 +47,7 @@ Setup make_setup(const Shape& s, unsigned seed) {
 
 double loss_train(const Setup& st, const Tensor<double>& X, const Tensor<double>& gamma, const Tensor<double>& beta) {
   nn::BatchNormCache<double> c;
-  return dot(st.G, nn::batchnorm_forward(X, gamma, beta, c, st.eps));
+  return probe(st.G, nn::batchnorm_forward(X, gamma, beta, c, st.eps));
 }
 
 // Central differences of a smooth function in double with h = 1e-5: truncation ≈ L‴h²/6 and
@@ -70,7 +64,7 @@ void require_close(const Tensor<double>& analytic, const Tensor<double>& numeric
 
 }  // namespace
 
-TEST_CASE("Eqs. (52)-(55): μ_c, σ²_c, X̂ by hand (rank 2)", "[ch07][batchnorm][eq52-55]") {
+TEST_CASE("Eqs. (52)-(55): μ_c, σ²_c, X̂ by hand (rank 2)", "[ch07][batchnorm][eq52][eq53][eq54][eq55]") {
   // Two examples, two features: μ = (2, 4), σ² = (1, 4) (biased, divided by N = 2).
   const Tensor<double> X(Shape{2, 2}, {1, 2, 3, 6});
   const Tensor<double> gamma(Shape{2}, {2, 3}), beta(Shape{2}, {10, 20});
@@ -85,7 +79,7 @@ TEST_CASE("Eqs. (52)-(55): μ_c, σ²_c, X̂ by hand (rank 2)", "[ch07][batchnor
   CHECK(nn::max_abs_diff(Y, want) == 0.0);
 }
 
-TEST_CASE("Eqs. (52)-(54) per channel over (R, H, W) for rank 4", "[ch07][batchnorm][eq52-55]") {
+TEST_CASE("Eqs. (52)-(54) per channel over (R, H, W) for rank 4", "[ch07][batchnorm][eq52][eq53][eq54][eq55]") {
   const auto st = make_setup(Shape{3, 4, 2, 5}, 1);
   nn::BatchNormCache<double> c;
   nn::batchnorm_forward(st.X, st.gamma, st.beta, c, st.eps);
@@ -106,7 +100,7 @@ TEST_CASE("Eqs. (52)-(54) per channel over (R, H, W) for rank 4", "[ch07][batchn
 }
 
 TEST_CASE("Eqs. (56)-(57), (63): batch norm backward matches central differences (training, rank 2 and 4)",
-          "[ch07][batchnorm][eq56-63][gradcheck]") {
+          "[ch07][batchnorm][eq56][eq57][eq58][eq59][eq60][eq61][eq62][eq63][gradcheck]") {
   for (const Shape& s : {Shape{3, 2, 3, 4}, Shape{2, 3, 2, 2}, Shape{5, 4}, Shape{3, 3}}) {
     CAPTURE(s.str());
     const auto st = make_setup(s, 31);
@@ -130,7 +124,7 @@ TEST_CASE("batch norm backward in eval mode (running statistics) matches central
     for (auto& v : rvar) v = 0.5 + v * v;  // positive, far from 1
     const auto loss = [&](const Tensor<double>& x, const Tensor<double>& gm, const Tensor<double>& b) {
       nn::BatchNormCache<double> c;
-      return dot(st.G, nn::batchnorm_forward_inference(x, gm, b, rmean, rvar, c, st.eps));
+      return probe(st.G, nn::batchnorm_forward_inference(x, gm, b, rmean, rvar, c, st.eps));
     };
     nn::BatchNormCache<double> c;
     nn::batchnorm_forward_inference(st.X, st.gamma, st.beta, rmean, rvar, c, st.eps);
@@ -143,7 +137,7 @@ TEST_CASE("batch norm backward in eval mode (running statistics) matches central
 }
 
 TEST_CASE("Eq. (63) compact equals the naive chain rule of Eqs. (58)-(62) to 1e-12",
-          "[ch07][batchnorm][eq58-63]") {
+          "[ch07][batchnorm][eq58][eq59][eq60][eq61][eq62][eq63]") {
   // Both compute the same sums in double; they differ by round-off only, ≈ 1e-16 per term
   // times N ≤ 60 terms, relative to values of order 0.1–10.
   for (const Shape& s : {Shape{3, 2, 4, 5}, Shape{2, 3, 2, 1}, Shape{6, 4}, Shape{3, 2}}) {
@@ -230,7 +224,7 @@ TEST_CASE("BatchNorm2d and BatchNorm1d layers: gradients through the objects, pa
       REQUIRE(params.size() == 2);
       CHECK(params[0].name == "gamma");
       CHECK(params[1].name == "beta");
-      const auto numX = nn::numerical_gradient([&](const Tensor<double>& x) { return dot(G, bn.forward(x)); }, X);
+      const auto numX = nn::numerical_gradient([&](const Tensor<double>& x) { return probe(G, bn.forward(x)); }, X);
       require_close(dX, numX, "layer δ^(l)");
       bn.forward(X);
       bn.backward(G);
@@ -241,7 +235,7 @@ TEST_CASE("BatchNorm2d and BatchNorm1d layers: gradients through the objects, pa
         const auto num = nn::numerical_gradient(
             [&](const Tensor<double>& v) {
               *p.value = v;
-              return dot(G, bn.forward(X));
+              return probe(G, bn.forward(X));
             },
             saved);
         *p.value = saved;
@@ -261,7 +255,7 @@ TEST_CASE("BatchNorm2d and BatchNorm1d layers: gradients through the objects, pa
     const auto G = random_tensor(X.shape(), 92);
     bn.forward(X);
     const Tensor<double> dX = bn.backward(G);
-    require_close(dX, nn::numerical_gradient([&](const Tensor<double>& x) { return dot(G, bn.forward(x)); }, X), "BatchNorm1d δ^(l)");
+    require_close(dX, nn::numerical_gradient([&](const Tensor<double>& x) { return probe(G, bn.forward(x)); }, X), "BatchNorm1d δ^(l)");
     CHECK(bn.name().find("BatchNorm1d(4") == 0);
   }
 }
@@ -371,7 +365,7 @@ TEST_CASE("BatchNorm2d → Activation → MaxPool2d in a Sequential: δ^(0) matc
   REQUIRE(Y.shape() == Shape{2, 2, 2, 2});
   const auto G = random_tensor(Y.shape(), 122);
   const Tensor<double> dX = net.backward(G);
-  require_close(dX, nn::numerical_gradient([&](const Tensor<double>& x) { return dot(G, net.forward(x)); }, X), "Sequential δ^(0)");
+  require_close(dX, nn::numerical_gradient([&](const Tensor<double>& x) { return probe(G, net.forward(x)); }, X), "Sequential δ^(0)");
   CHECK(net.parameters().size() == 2);
   CHECK(net.buffers().size() == 2);
 }

@@ -12,6 +12,7 @@
 #include "nn/conv2d.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/layer.hpp"
+#include "lib/helpers.hpp"
 
 using nn::ConvSpec;
 using nn::Shape;
@@ -20,17 +21,10 @@ using nn::Tensor;
 namespace {
 
 Tensor<double> random_tensor(const Shape& shape, std::mt19937_64& rng, double lo = -1, double hi = 1) {
-  std::uniform_real_distribution<double> u(lo, hi);
-  Tensor<double> t(shape);
-  for (auto& v : t) v = u(rng);
-  return t;
+  return test::uniform(shape, rng, lo, hi);
 }
 
-double dot(const Tensor<double>& a, const Tensor<double>& b) {
-  double s = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
-  return s;
-}
+using test::probe;
 
 /// max |a − b| / max |b|: the normwise relative difference (robust to single entries near 0).
 double normwise_relative(const Tensor<double>& a, const Tensor<double>& b) {
@@ -112,7 +106,7 @@ TEST_CASE("Figure 7: the 5x5 area zero-padded to 7x7 (p = 1)", "[ch04][conv2d][e
   for (std::size_t i = 0; i < 9; ++i) CHECK(Y[i] == want[i]);
 }
 
-TEST_CASE("Eqs. (37)-(39): stride s keeps every s-th window of the stride-1 output", "[ch04][conv2d][eq37-39]") {
+TEST_CASE("Eqs. (37)-(39): stride s keeps every s-th window of the stride-1 output", "[ch04][conv2d][eq37][eq38][eq39]") {
   // Y^{(s)}_{h',w'} = Y^{(1)}_{s h', s w'}: the windows start at h = s·h' (Eqs. (37)-(38)).
   std::mt19937_64 rng(7);
   for (std::size_t s : {2u, 3u})
@@ -148,7 +142,7 @@ const ConvCase kGradCases[] = {
 }  // namespace
 
 TEST_CASE("Eqs. (40)-(43): conv2d backward matches central differences (naive and im2row)",
-          "[ch04][conv2d][eq40-43][gradcheck]") {
+          "[ch04][conv2d][eq40][eq41][eq42][eq43][gradcheck]") {
   // L = Σ G ⊙ Y for a fixed random G, so δ^(l+1) = ∂L/∂Y = G. L is linear in each of X, W and
   // b, so the central difference has no truncation error (the h² term is L''' = 0) and only
   // round-off remains, about ε·Σ|G⊙Y|/h ≈ 1e-16·100/1e-3 ≈ 1e-11 absolute against gradients of
@@ -165,9 +159,9 @@ TEST_CASE("Eqs. (40)-(43): conv2d backward matches central differences (naive an
     const Shape out = nn::conv2d_output_shape(X.shape(), W.shape(), spec);
     const auto G = random_tensor(out, rng);
 
-    const auto num_dX = nn::numerical_gradient([&](const Tensor<double>& x) { return dot(G, nn::conv2d_forward_naive(x, W, b, spec)); }, X, h);
-    const auto num_dW = nn::numerical_gradient([&](const Tensor<double>& w) { return dot(G, nn::conv2d_forward_naive(X, w, b, spec)); }, W, h);
-    const auto num_db = nn::numerical_gradient([&](const Tensor<double>& bb) { return dot(G, nn::conv2d_forward_naive(X, W, bb, spec)); }, b, h);
+    const auto num_dX = nn::numerical_gradient([&](const Tensor<double>& x) { return probe(G, nn::conv2d_forward_naive(x, W, b, spec)); }, X, h);
+    const auto num_dW = nn::numerical_gradient([&](const Tensor<double>& w) { return probe(G, nn::conv2d_forward_naive(X, w, b, spec)); }, W, h);
+    const auto num_db = nn::numerical_gradient([&](const Tensor<double>& bb) { return probe(G, nn::conv2d_forward_naive(X, W, bb, spec)); }, b, h);
 
     const nn::Conv2dGradients<double> naive = nn::conv2d_backward_naive(G, X, W, spec);
     const nn::Conv2dGradients<double> fast = nn::conv2d_backward_im2row(G, X, W, spec);
@@ -193,7 +187,7 @@ TEST_CASE("Eq. (43): with the batch-mean loss the kernel gradient needs no extra
   const auto W = random_tensor(Shape{3, 2, 3, 3}, rng);
   const auto b = random_tensor(Shape{3}, rng);
   const auto G = random_tensor(nn::conv2d_output_shape(X.shape(), W.shape(), spec), rng);
-  auto mean_loss = [&](const Tensor<double>& w) { return dot(G, nn::conv2d_forward_naive(X, w, b, spec)) / double(R); };
+  auto mean_loss = [&](const Tensor<double>& w) { return probe(G, nn::conv2d_forward_naive(X, w, b, spec)) / double(R); };
   const auto numeric = nn::numerical_gradient(mean_loss, W, 1e-3);
   const Tensor<double> delta = (1.0 / double(R)) * G;  // ∂L/∂Y of the mean loss
   const auto analytic = nn::conv2d_backward_naive(delta, X, W, spec).dW;
@@ -207,7 +201,7 @@ TEST_CASE("Eq. (43): with the batch-mean loss the kernel gradient needs no extra
 
 // ---- oracle 3: naive against im2row + GEMM --------------------------------------------------------
 
-TEST_CASE("naive loops and im2row + GEMM agree to 1e-12 on many shapes", "[ch04][conv2d][eq39-43][im2row]") {
+TEST_CASE("naive loops and im2row + GEMM agree to 1e-12 on many shapes", "[ch04][conv2d][eq39][eq40][eq41][eq42][eq43][im2row]") {
   // Both compute the same sums in a different order; in double they differ by round-off,
   // about K·ε ≈ 100·1e-16 relative to the largest entry.
   std::mt19937_64 rng(11);
@@ -273,7 +267,7 @@ TEST_CASE("row2im is the adjoint of im2row: <im2row(X), M> = <X, row2im(M)>", "[
       const auto rows = nn::im2row(X, 3, 2, ConvSpec{s, p});
       const auto M = random_tensor(rows.shape(), rng);
       const auto back = nn::row2im(M, X.shape(), 3, 2, ConvSpec{s, p});
-      REQUIRE(std::abs(dot(rows, M) - dot(X, back)) <= 1e-12 * std::max(1.0, std::abs(dot(rows, M))));
+      REQUIRE(std::abs(probe(rows, M) - probe(X, back)) <= 1e-12 * std::max(1.0, std::abs(probe(rows, M))));
     }
 }
 
@@ -296,7 +290,7 @@ TEST_CASE("Conv2d layer: forward and backward equal the naive functions, buffers
       y_buffer = Y.data();
       dx_buffer = dX.data();
     }
-    CHECK(Y.data() == y_buffer);  // the same buffer every batch (DESIGN "Speed facts")
+    CHECK(Y.data() == y_buffer);  // the same buffer every batch (design notes, "Speed facts")
     CHECK(dX.data() == dx_buffer);
     const auto Yn = nn::conv2d_forward_naive(X, conv.weights(), conv.bias(), conv.spec());
     const auto gn = nn::conv2d_backward_naive(G, X, conv.weights(), conv.spec());
@@ -354,7 +348,7 @@ TEST_CASE("Conv2d plugs into Sequential", "[ch04][conv2d][layer]") {
   CHECK(dX.shape() == X.shape());
 }
 
-TEST_CASE("conv2d shape errors name the shapes and the equation", "[ch04][conv2d][errors]") {
+TEST_CASE("conv2d shape errors name the shapes and the equation", "[ch04][conv2d][errors][eq36]") {
   const Tensor<double> X(Shape{2, 3, 5, 5}), W(Shape{4, 3, 3, 3}), b(Shape{4});
   auto message = [](auto f) {
     try {

@@ -15,6 +15,7 @@
 #include "nn/dense.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/layer.hpp"
+#include "lib/helpers.hpp"
 
 using nn::ActivationFunction;
 using nn::Shape;
@@ -25,19 +26,11 @@ namespace {
 // Values with |v| in [0.25, 1.25] and a random sign: no element is tiny, so no gradient
 // element is a product with a near-zero factor whose relative error would be noise.
 Tensor<double> random_tensor(const Shape& s, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> mag(0.25, 1.25);
-  std::bernoulli_distribution sign(0.5);
-  Tensor<double> t(s);
-  for (auto& v : t) v = sign(rng) ? mag(rng) : -mag(rng);
-  return t;
+  return test::signed_magnitudes(s, rng, 0.25, 1.25);
 }
 
 // L = sum(G ⊙ Y): a scalar whose gradient with respect to Y is the fixed random G (= δ^(l+1)).
-double weighted_sum(const Tensor<double>& G, const Tensor<double>& Y) {
-  double s = 0;
-  for (std::size_t i = 0; i < Y.size(); ++i) s += G[i] * Y[i];
-  return s;
-}
+double weighted_sum(const Tensor<double>& G, const Tensor<double>& Y) { return test::probe(G, Y); }
 
 std::optional<ActivationFunction> activation_of(int k) {
   if (k == 0) return std::nullopt;
@@ -62,7 +55,7 @@ double min_abs_pre_activation(const Tensor<double>& X, const Tensor<double>& W, 
 }  // namespace
 
 TEST_CASE("dense backward matches central differences for dX, dW, db (Eqs. (31)-(33))",
-          "[ch03][dense][eq7][eq29-33]") {
+          "[ch03][dense][eq7][eq22][eq23][eq24][eq26][eq27][eq28][eq29][eq30][eq31][eq32][eq33]") {
   // Threshold 1e-7: in double, central differences with h = 1e-5 err by ≈ h²·|L‴|/6 ≈ 1e-11
   // (truncation) plus ≈ ε·|L|/h ≈ 1e-11·|L| (round-off) in absolute terms; gradient elements
   // here are ≥ ~1e-3, so a correct backward stays below ~1e-7 while any wrong term is O(1).
@@ -131,7 +124,7 @@ TEST_CASE("Eq. (7) forward by hand: one row of X W + b through σ", "[ch03][dens
   CHECK(Y(0, 2) == 0.5);
 }
 
-TEST_CASE("the float path agrees with the double path", "[ch03][dense][eq7][eq29-33]") {
+TEST_CASE("the float path agrees with the double path", "[ch03][dense][eq7][eq22][eq23][eq24][eq26][eq27][eq28][eq29][eq30][eq31][eq32][eq33]") {
   // Tolerance 1e-5 relative to the largest |value| of each tensor: each output is a sum of at
   // most K = 6 products of O(1) numbers, so float round-off is ≤ K·u·Σ|terms| with
   // u = 2^-24 ≈ 6e-8, i.e. ≈ 6·6e-8·6 ≈ 2e-6 in the worst case, plus the float activation.
@@ -160,7 +153,7 @@ TEST_CASE("the float path agrees with the double path", "[ch03][dense][eq7][eq29
   CHECK(scaled_diff(gd.db, gf.db) <= tol);
 }
 
-TEST_CASE("the Dense layer (GEMM, reused buffers) equals dense_forward/dense_backward", "[ch03][dense][eq7][eq29-33]") {
+TEST_CASE("the Dense layer (GEMM, reused buffers) equals dense_forward/dense_backward", "[ch03][dense][eq7][eq22][eq23][eq24][eq26][eq27][eq28][eq29][eq30][eq31][eq32][eq33]") {
   std::mt19937_64 rng(5);
   nn::Dense<double> layer(4, 3);
   layer.weight() = random_tensor(Shape{4, 3}, rng);
@@ -236,7 +229,7 @@ TEST_CASE("Dense at LeNet's size, every batch size 1-70: forward, δ and ∂L/�
 }
 
 TEST_CASE("a Sequential Dense → Activation → Dense network matches central differences",
-          "[ch03][dense][sequential][eq29-33]") {
+          "[ch03][dense][sequential][eq17][eq18][eq19][eq29][eq30][eq31][eq32][eq33]") {
   // The whole recursion of Eq. (31): δ flows back through two dense layers and one activation.
   const double tol = 1e-7;  // as for one layer: smooth (tanh), double, h = 1e-5
   std::mt19937_64 rng(11);

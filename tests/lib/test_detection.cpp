@@ -81,7 +81,7 @@ TEST_CASE("non-maximum suppression per image and class, table", "[ch08][detectio
   }
 }
 
-TEST_CASE("average precision is exact on hand-made cases (VOC all-point)", "[ch08][detection][map][eqD12-D13]") {
+TEST_CASE("average precision is exact on hand-made cases (VOC all-point)", "[ch08][detection][map][eqD12][eqD13]") {
   const Box g1{0, 0, 10, 10}, g2{20, 20, 30, 30}, g3{40, 40, 50, 50}, g4{60, 0, 70, 10};
   const Box far{100, 100, 110, 110};
   SECTION("one object, one exact detection: AP = 1") {
@@ -163,7 +163,7 @@ TEST_CASE("detection loss by hand: P = 0, one object", "[ch08][detection][loss][
   CHECK(dP(0, 3, 0, 1) == 0.0);  // Eq. (D10): no box gradient in an empty cell
 }
 
-TEST_CASE("detection loss gradient matches central differences (double)", "[ch08][detection][loss][eqD7-D10]") {
+TEST_CASE("detection loss gradient matches central differences (double)", "[ch08][detection][loss][eqD7][eqD8][eqD9][eqD10]") {
   // Threshold 1e-6 (the issue's): L is smooth (softplus, sigmoid, log-sum-exp), values O(1),
   // h = 1e-5 gives truncation ~h²·|L'''| ≈ 1e-10 and round-off ~ε|L|/h ≈ 1e-11; the worst
   // relative error observed is 3.3e-8 (R = 3, on one of the smallest elements,

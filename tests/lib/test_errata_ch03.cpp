@@ -7,18 +7,14 @@
 
 #include "../../chapters/ch03_dense/draft_equations.hpp"
 #include "nn/finite_difference.hpp"
+#include "lib/helpers.hpp"
 
 using nn::Shape;
 using nn::Tensor;
 
 namespace {
 
-Tensor<double> random_tensor(const Shape& s, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  Tensor<double> t(s);
-  for (auto& v : t) v = u(rng);
-  return t;
-}
+Tensor<double> random_tensor(const Shape& s, std::mt19937_64& rng) { return test::uniform(s, rng, -1.0, 1.0); }
 
 // The network of the report's Figure 1 (3 → 3 → 3 → 1, see figure1_network.cpp), tanh.
 ch03::Mlp figure1_net(std::mt19937_64& rng) {

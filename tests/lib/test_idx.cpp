@@ -304,7 +304,7 @@ std::size_t index_stored_in(const nn::Dataset& ds, std::size_t i) {
          256 * std::size_t(std::lround(ds.images(i, 0, 0, 1) * 255.0f));
 }
 
-/// Checks the DESIGN rule on `all` and its split: test = exactly the g with g % 5 == 4, train =
+/// Checks the split rule (design notes, "Data") on `all` and its split: test = exactly the g with g % 5 == 4, train =
 /// the rest, both in their original order, images travelling with their labels, and every class
 /// split 1 : 4 to within one example (the runs make the rule stratified).
 void check_split(const nn::Dataset& all, const nn::TrainTest& s, const std::array<std::size_t, 10>& counts) {

@@ -7,16 +7,14 @@
 
 #include "nn/finite_difference.hpp"
 #include "nn/loss.hpp"
+#include "lib/helpers.hpp"
 
 using nn::Shape;
 using nn::Tensor;
 
 namespace {
 Tensor<double> random_tensor(const Shape& s, std::mt19937_64& rng, double lo = -1.5, double hi = 1.5) {
-  std::uniform_real_distribution<double> u(lo, hi);
-  Tensor<double> t(s);
-  for (auto& v : t) v = u(rng);
-  return t;
+  return test::uniform(s, rng, lo, hi);
 }
 }  // namespace
 

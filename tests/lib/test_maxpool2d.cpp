@@ -10,6 +10,7 @@
 #include "nn/finite_difference.hpp"
 #include "nn/maxpool2d.hpp"
 #include "nn/output_size.hpp"
+#include "lib/helpers.hpp"
 
 using nn::PoolSpec;
 using nn::Shape;
@@ -30,17 +31,10 @@ Tensor<double> distinct_input(const Shape& s, unsigned seed) {
 
 Tensor<double> random_tensor(const Shape& s, unsigned seed) {
   std::mt19937 gen(seed);
-  std::normal_distribution<double> d(0.0, 1.0);
-  Tensor<double> X(s);
-  for (auto& x : X) x = d(gen);
-  return X;
+  return test::normal(s, gen);
 }
 
-double dot(const Tensor<double>& a, const Tensor<double>& b) {
-  double s = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
-  return s;
-}
+using test::probe;
 
 // The report's Figure 8 sized input: 4×4 → 2×2 with k = s = 2.
 const Tensor<double> kFigure8(Shape{1, 1, 4, 4}, {1, 3, 2, 1,   //
@@ -72,7 +66,7 @@ TEST_CASE("Figure 8: 4×4 → 2×2 with k = s = 2, by hand", "[ch06][maxpool][eq
 }
 
 TEST_CASE("Eqs. (46)-(48): output sizes come from conv_out_size, rectangular windows and inputs",
-          "[ch06][maxpool][eq46-48]") {
+          "[ch06][maxpool][eq46][eq47][eq48]") {
   struct Row {
     std::size_t H, W, kh, kw, sh, sw;
   };
@@ -160,7 +154,7 @@ TEST_CASE("overlapping windows (s < k): the deltas of every window an input wins
 }
 
 TEST_CASE("Eqs. (50)-(51): max-pool backward matches central differences in every variant",
-          "[ch06][maxpool][eq50-51][gradcheck]") {
+          "[ch06][maxpool][eq50][eq51][gradcheck]") {
   // L = Σ G ⊙ maxpool(X). The inputs are distinct by ≥ 0.1 (distinct_input), so L is linear
   // within ±h of X and central differences are exact up to round-off, ≈ ε|L|/h ≈ 1e-10
   // absolute (measured: ≤ 2e-8 relative, on the smallest elements of G); 1e-7 leaves margin
@@ -185,7 +179,7 @@ TEST_CASE("Eqs. (50)-(51): max-pool backward matches central differences in ever
     const auto num = nn::numerical_gradient(
         [&](const Tensor<double>& x) {
           nn::MaxPoolCache c;
-          return dot(G, nn::maxpool2d_forward(x, v.spec, c));
+          return probe(G, nn::maxpool2d_forward(x, v.spec, c));
         },
         X);
     const auto cmp = nn::compare_gradients(dX, num);
@@ -204,7 +198,7 @@ TEST_CASE("the overlap check has teeth: overwriting instead of summing fails it"
   const auto num = nn::numerical_gradient(
       [&](const Tensor<double>& x) {
         nn::MaxPoolCache c;
-        return dot(G, nn::maxpool2d_forward(x, PoolSpec::square(3, 1), c));
+        return probe(G, nn::maxpool2d_forward(x, PoolSpec::square(3, 1), c));
       },
       X);
   REQUIRE_FALSE(nn::compare_gradients(overwritten, num).within(1e-7));

@@ -33,14 +33,14 @@ const SizeCase kCases[] = {
 };
 }  // namespace
 
-TEST_CASE("Eqs. (34)-(35): output sizes worked out by hand", "[ch04][output_size][eq34-35]") {
+TEST_CASE("Eqs. (34)-(35): output sizes worked out by hand", "[ch04][output_size][eq34][eq35]") {
   for (const auto& c : kCases) {
     CAPTURE(c.n, c.k, c.s, c.p, c.why);
     CHECK(nn::conv_out_size(c.n, c.k, c.s, c.p) == c.expected);
   }
 }
 
-TEST_CASE("Eqs. (34)-(35): the last window always fits inside the padded input", "[ch04][output_size][eq34-35]") {
+TEST_CASE("Eqs. (34)-(35): the last window always fits inside the padded input", "[ch04][output_size][eq34][eq35]") {
   // The property behind the floor: window n'−1 ends inside, window n' would not.
   for (std::size_t n = 1; n <= 12; ++n)
     for (std::size_t k = 1; k <= 6; ++k)
@@ -55,7 +55,7 @@ TEST_CASE("Eqs. (34)-(35): the last window always fits inside the padded input",
         }
 }
 
-TEST_CASE("Eqs. (34)-(35): impossible sizes throw shape_error naming the numbers", "[ch04][output_size][eq34-35]") {
+TEST_CASE("Eqs. (34)-(35): impossible sizes throw shape_error naming the numbers", "[ch04][output_size][eq34][eq35]") {
   CHECK_THROWS_AS(nn::conv_out_size(3, 5, 1, 0), nn::shape_error);   // kernel larger than the input
   CHECK_THROWS_AS(nn::conv_out_size(3, 6, 1, 1), nn::shape_error);   // larger than the padded input 5
   CHECK_NOTHROW(nn::conv_out_size(3, 5, 1, 1));                       // padded input 5 fits exactly

@@ -40,7 +40,7 @@ TEST_CASE("shapes reject zero and too many dimensions", "[ch01][tensor][sec3]") 
   CHECK(Shape{2, 3, 4, 5}.str() == "(2, 3, 4, 5)");
 }
 
-TEST_CASE("Eq. (1)-(4): f(X) and df(X)/dX act element by element", "[ch01][tensor][eq1-4]") {
+TEST_CASE("Eq. (1)-(4): f(X) and df(X)/dX act element by element", "[ch01][tensor][eq1][eq2][eq3][eq4]") {
   Tensor<double> X(Shape{2, 2}, {-1.0, 0.0, 0.5, 2.0});
   const auto Y = nn::elementwise(X, [](double x) { return x * x; });
   const auto dY = nn::elementwise_derivative(X, [](double x) { return 2 * x; });

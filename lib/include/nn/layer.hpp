@@ -1,15 +1,15 @@
 /// @file layer.hpp
 /// @brief Layer objects and the Sequential container that runs forward and backward through
-///        a list of them (DESIGN "Layer objects").
+///        a list of them (design notes, "Layer objects").
 ///
 /// Each layer wraps its free forward/backward functions (e.g. dense_forward, conv2d_forward),
 /// owns its parameters, their gradients and the cache the backward pass needs, and keeps its
 /// output and input-gradient buffers between calls, so that a training loop allocates nothing
-/// after the first batch (DESIGN "Speed facts": fresh memory is slow to touch here).
+/// after the first batch (design notes, "Speed facts": fresh memory is slow to touch here).
 ///
 /// Gradient convention: backward() *overwrites* every parameter gradient with the derivative
 /// of the loss for this batch; nothing accumulates across calls. The loss takes the mean over
-/// the batch, so 1/R enters once, in the loss gradient (DESIGN "One gradient convention").
+/// the batch, so 1/R enters once, in the loss gradient (design notes, "One gradient convention").
 #pragma once
 
 #include <memory>

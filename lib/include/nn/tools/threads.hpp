@@ -1,6 +1,6 @@
 /// @file threads.hpp
 /// @brief Who uses the cores: the library's own threads (OpenMP, one batch example per thread
-///        in the convolution layers) or OpenBLAS's. Never both at once (DESIGN "Speed facts":
+///        in the convolution layers) or OpenBLAS's. Never both at once (design notes, "Speed facts":
 ///        two pools on two cores lose several times over).
 #pragma once
 
