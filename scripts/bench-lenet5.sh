@@ -28,7 +28,7 @@ for r in $(seq 1 "$rounds"); do
     echo "round $r: ours $o images/s"
     continue
   fi
-  # PyTorch with its own threads and OpenBLAS kept to one (DESIGN "Speed facts": no oversubscription)
+  # PyTorch with its own threads and OpenBLAS kept to one (design notes, "Speed facts": no oversubscription)
   theirs=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$threads" /usr/bin/python3 "$src/scripts/lenet5_torch.py" \
              --threads "$threads" --epochs "$epochs" --data "$src/data")
   [ "$r" = 1 ] && echo "$theirs" | head -1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Doxygen HTML with offline MathJax; fails on any Doxygen warning.
+# Builds the Doxygen HTML with offline MathJax and the doxygen-awesome-css theme (with its dark-mode
+# toggle), both from Debian packages; fails on any Doxygen warning.
 #   scripts/build-docs.sh OUT_DIR [PLOTS_DIR]
 # OUT_DIR/html/index.html is the result; PLOTS_DIR (default plots/) holds the figures and
 # tables the chapter pages show, made by the chapter programs.
@@ -8,13 +9,27 @@ src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:?usage: build-docs.sh OUT_DIR [PLOTS_DIR]}"
 plots="${2:-$src/plots}"
 mathjax=/usr/share/javascript/mathjax
+theme=/usr/share/doxygen-awesome-css
 command -v doxygen >/dev/null || { echo "doxygen is missing: apt-get install --no-install-recommends doxygen graphviz libjs-mathjax" >&2; exit 1; }
 [ -f "$mathjax/MathJax.js" ] || { echo "MathJax is missing: apt-get install --no-install-recommends libjs-mathjax" >&2; exit 1; }
+for f in doxygen-awesome.css doxygen-awesome-sidebar-only.css doxygen-awesome-sidebar-only-darkmode-toggle.css \
+         doxygen-awesome-darkmode-toggle.js; do
+  [ -f "$theme/$f" ] || { echo "the doxygen-awesome-css theme is missing ($theme/$f): apt-get install --no-install-recommends doxygen-awesome-css" >&2; exit 1; }
+done
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 plots="$(cd "$plots" && pwd)"
-sed -e "s|@SOURCE_DIR@|$src|g" -e "s|@OUT_DIR@|$out|g" -e "s|@PLOTS_DIR@|$plots|g" \
+sed -e "s|@SOURCE_DIR@|$src|g" -e "s|@OUT_DIR@|$out|g" -e "s|@PLOTS_DIR@|$plots|g" -e "s|@THEME_DIR@|$theme|g" \
   "$src/docs/Doxyfile.in" > "$out/Doxyfile"
+# The page header: this Doxygen's own template with the theme's dark-mode toggle added before </head>
+# (it needs jquery.js, which the template loads earlier in <head>).
+mkdir -p "$out/theme"
+(cd "$out/theme" && doxygen -w html header-default.html footer-default.html stylesheet-default.css)
+sed -e 's|^</head>$|<script type="text/javascript" src="$relpath^doxygen-awesome-darkmode-toggle.js"></script>\
+<script type="text/javascript">DoxygenAwesomeDarkModeToggle.init()</script>\
+</head>|' "$out/theme/header-default.html" > "$out/theme/header.html"
+grep -q 'DoxygenAwesomeDarkModeToggle.init' "$out/theme/header.html" ||
+  { echo "docs: could not add the dark-mode toggle to Doxygen's header ($out/theme/header-default.html has no </head> line)" >&2; exit 1; }
 rm -rf "$out/html"
 echo "docs: doxygen $out/Doxyfile (figures from $plots)"
 if ! doxygen "$out/Doxyfile"; then

@@ -9,7 +9,7 @@ what="${1:-main}"
 # Libraries and tools we check by package name (--no-install-recommends keeps gnuplot-nox from
 # pulling in the Qt gnuplot, and doxygen from pulling in LaTeX).
 pkgs=(build-essential cmake pkg-config
-      doxygen graphviz libjs-mathjax
+      doxygen graphviz libjs-mathjax doxygen-awesome-css
       catch2 libbenchmark-dev
       gnuplot-nox libgnuplot-iostream-dev fonts-dejavu-core
       libboost-dev libboost-iostreams-dev libboost-filesystem-dev

@@ -7,7 +7,7 @@
 //   labels: magic 2049 (0x00000801), n as big-endian uint32, then n unsigned bytes
 //
 // The digits are concatenated in the order 0.json … 9.json, label = the file's digit, so the
-// image at global index g is the g-th image of that concatenation (DESIGN "Data": the split
+// image at global index g is the g-th image of that concatenation (design notes, "Data": the split
 // test = g % 5 == 4 relies on this order).
 //
 // The package stores each pixel as k/255 rounded to 3 decimals (k = 0 … 255 the original MNIST

@@ -130,7 +130,7 @@ int run(const nn::ChapterArgs& args) {
     const nn::ConvSpec spec{1, 1};
     const T4 X = random(nn::Shape{R, 2, 6, 6}), W = random(nn::Shape{3, 2, 3, 3}), b = random(nn::Shape{3});
     const T4 G = random(nn::conv2d_output_shape(X.shape(), W.shape(), spec));
-    // the batch-mean loss L = (1/R) Σ_r Σ G_r ⊙ Y_r (DESIGN: the loss takes the mean)
+    // the batch-mean loss L = (1/R) Σ_r Σ G_r ⊙ Y_r (design notes, "One gradient convention")
     const T4 numeric = nn::numerical_gradient([&](const T4& w) { return dot(G, nn::conv2d_forward_naive(X, w, b, spec)) / double(R); }, W, 1e-3);
     const T4 delta = (1.0 / double(R)) * G;  // δ^(l+1) = ∂L/∂Y already holds the 1/R
     const T4 dW = nn::conv2d_backward_naive(delta, X, W, spec).dW;

@@ -180,8 +180,8 @@ int run(const nn::ChapterArgs& args) {
   t56.row(std::string("Eq. (56) corrected: Σ δ X̂"), nn::compare_gradients(g.dgamma, num_g).max_relative_error);
   t56.row(std::string("Eq. (57) draft: (1/R) Σ δ"), nn::compare_gradients((1.0 / R) * g.dbeta, num_b).max_relative_error);
   t56.row(std::string("Eq. (57) corrected: Σ δ"), nn::compare_gradients(g.dbeta, num_b).max_relative_error);
-  out << "[Eqs. (56)-(57)] the factor 1/R. The loss takes the batch mean, so δ^(l+1) already holds 1/R (DESIGN \"One\n"
-      << "  gradient convention\"); a second 1/R on ∂L/∂γ, ∂L/∂β only makes them R times too small (rel. error 1 − 1/R = "
+  out << "[Eqs. (56)-(57)] the factor 1/R. The loss takes the batch mean, so δ^(l+1) already holds 1/R (design notes,\n"
+      << "  \"One gradient convention\"); a second 1/R on ∂L/∂γ, ∂L/∂β only makes them R times too small (rel. error 1 − 1/R = "
       << 1 - 1.0 / R << ").\n  Under a summed loss there would be no 1/R anywhere; Eq. (63) has none, so the draft is\n"
       << "  inconsistent under either convention.\n" << t56.str() << "\n";
 

@@ -33,7 +33,7 @@ using FillBatch = std::function<void(std::size_t step, nn::Tensor<float>& X, nn:
 
 /// Trains with Adam and a cosine learning rate from lr0 to lr0/50: per step, a fresh batch, the
 /// network forward, the loss (D6) with ∂L/∂P (D7)–(D10), backward, one update. X and dP are
-/// allocated once (DESIGN "Speed facts").
+/// allocated once (design notes, "Speed facts").
 inline TrainLog train_detector(nn::Sequential<float>& net, std::size_t steps, std::size_t batch, const nn::Shape& input,
                                std::size_t grid, double lr0, const FillBatch& fill, std::size_t every) {
   nn::Adam<float> opt(lr0);

@@ -4,7 +4,7 @@
 ///
 /// A check compares the student's function against the library's reference implementation
 /// and, for derivatives, against central differences, on inputs chosen so that the typical
-/// mistakes of DESIGN "Exercises" cannot pass. `tests/exercises/mistakes/` holds those
+/// mistakes of design notes, "Exercises" cannot pass. `tests/exercises/mistakes/` holds those
 /// mistakes; CI proves that every check rejects them and the untouched stubs.
 #pragma once
 
