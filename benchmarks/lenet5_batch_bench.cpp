@@ -9,6 +9,9 @@
 // counts do not depend on what else the machine does, so they show changes that the noise of a
 // timing hides (design notes, "Speed facts"). Run it with OMP_NUM_THREADS=1 for a count that
 // does not depend on the thread schedule.
+#include <cblas.h>
+
+#include <fstream>
 #include <iostream>
 #include <random>
 #include <string>
@@ -49,7 +52,14 @@ int main(int argc, char** argv) {
     net.backward(dZ);
     opt.step(params);
   }
-  std::cout << "lenet5 batch 64, " << batches << " training steps, " << nn::library_threads()
-            << " threads, last loss " << loss << "\n";
+  std::string cpu = "unknown CPU";
+  std::ifstream info("/proc/cpuinfo");
+  for (std::string line; std::getline(info, line);)
+    if (line.rfind("model name", 0) == 0) {
+      cpu = line.substr(line.find(':') + 2);
+      break;
+    }
+  std::cout << "lenet5 batch 64, " << batches << " training steps, " << nn::library_threads() << " threads, last loss "
+            << loss << " (" << cpu << ", OpenBLAS " << openblas_get_corename() << ", unused here)\n";
   return 0;
 }

@@ -65,16 +65,13 @@ inline Backprop backprop(const Mlp& net, const Pass& pass, const Tensor<double>&
   bp.db.resize(L);
   bp.delta[L] = nn::l2_loss_gradient(pass.yhat, Y);  // Eq. (30), corrected
   for (std::size_t l = L; l-- > 0;) {
-    const auto& Z = pass.cache[l].Z;
-    Tensor<double> G = bp.delta[l + 1];
-    for (std::size_t i = 0; i < G.size(); ++i) G[i] *= nn::activate_prime(net.f, Z[i]);
-    bp.G[l] = G;
-    bp.delta[l] = nn::matmul(G, nn::transpose(net.W[l]));        // Eq. (31): W^(l), not W^(l+1)
-    bp.dW[l] = nn::matmul(nn::transpose(pass.cache[l].X), G);    // Eq. (32)
-    Tensor<double> db(nn::Shape{G.dim(1)});
-    for (std::size_t r = 0; r < G.dim(0); ++r)
-      for (std::size_t j = 0; j < G.dim(1); ++j) db[j] += G(r, j);  // Eq. (33): Σ over the batch
-    bp.db[l] = db;
+    // Eqs. (31)-(33): the library's reference loops (lib/src/dense.cpp), one layer at a time
+    const nn::DenseGradients<double> g = nn::dense_backward(bp.delta[l + 1], net.W[l], pass.cache[l]);
+    bp.delta[l] = g.dX;
+    bp.dW[l] = g.dW;
+    bp.db[l] = g.db;
+    // G = δ^(l+1) ⊙ f′(Z^(l)), kept for the draft's forms below, which are written with it
+    bp.G[l] = nn::hadamard(bp.delta[l + 1], nn::activate_prime(net.f, pass.cache[l].Z));
   }
   return bp;
 }

@@ -9,7 +9,8 @@ template <class T>
 Tensor<T> activation_forward(const Tensor<T>& X, ActivationFunction f) {
   Tensor<T> Y(X.shape());
   // [eq44]
-  for (std::size_t i = 0; i < X.size(); ++i) Y[i] = activate(f, X[i]);  // Eq. (44): f(X^(l)_{r,c,h,w})
+  // Eq. (44): f(X^(l)_{r,c,h,w})
+  for (std::size_t i = 0; i < X.size(); ++i) Y[i] = activate(f, X[i]);
   // [eq44]
   return Y;
 }
@@ -20,7 +21,8 @@ Tensor<T> activation_backward(const Tensor<T>& dY, const Tensor<T>& X, Activatio
   Tensor<T> dX(X.shape());
   // [eq45]
   // X^(l+1)_{r,c,h,w} depends on X^(l)_{r,c,h,w} alone, so the chain rule has one term:
-  for (std::size_t i = 0; i < X.size(); ++i) dX[i] = dY[i] * activate_prime(f, X[i]);  // Eq. (45): δ^(l+1) f′(X^(l))
+  // Eq. (45): δ^(l+1) f′(X^(l))
+  for (std::size_t i = 0; i < X.size(); ++i) dX[i] = dY[i] * activate_prime(f, X[i]);
   // [eq45]
   return dX;
 }

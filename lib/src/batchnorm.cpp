@@ -39,7 +39,10 @@ Tensor<T> batchnorm_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Te
     // [eq53]
     T var = 0;
     for (std::size_t r = 0; r < L.R; ++r)
-      for (std::size_t hw = 0; hw < L.HW; ++hw) var += (X[L.at(r, c, hw)] - mu) * (X[L.at(r, c, hw)] - mu);
+      for (std::size_t hw = 0; hw < L.HW; ++hw) {
+        const T centred = X[L.at(r, c, hw)] - mu;
+        var += centred * centred;
+      }
     var /= N;  // Eq. (53): σ²_c = (1/N) Σ (X_{r,c,h,w} − μ_c)², the biased variance
     // [eq53]
     // [eq54]
@@ -47,7 +50,8 @@ Tensor<T> batchnorm_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Te
     for (std::size_t r = 0; r < L.R; ++r)
       for (std::size_t hw = 0; hw < L.HW; ++hw) {
         const std::size_t i = L.at(r, c, hw);
-        cache.X_hat[i] = (X[i] - mu) * inv_std;  // Eq. (54): X̂ = (X − μ_c)(σ²_c + ε)^{-1/2}
+        // Eq. (54): X̂ = (X − μ_c)(σ²_c + ε)^{-1/2}
+        cache.X_hat[i] = (X[i] - mu) * inv_std;
         Y[i] = gamma(c) * cache.X_hat[i] + beta(c);  // Eq. (55): X^(l+1) = γ_c X̂ + β_c
       }
     // [eq54]
@@ -107,7 +111,8 @@ BatchNormGradients<T> batchnorm_backward(const Tensor<T>& dY, const Tensor<T>& g
           continue;
         }
         // [eq63]
-        g.dX[i] = k / N * (N * dY[i] - sum_d - X_hat[i] * sum_d_xhat);  // Eq. (63), corrected
+        // Eq. (63), corrected
+        g.dX[i] = k / N * (N * dY[i] - sum_d - X_hat[i] * sum_d_xhat);
         // [eq63]
       }
   }
@@ -133,11 +138,13 @@ BatchNormGradients<T> batchnorm_backward_naive(const Tensor<T>& dY, const Tensor
         const std::size_t i = L.at(r, c, hw);  // the input X_{r,c,h,w} we differentiate by
         // Eq. (62): ∂σ²_c/∂X_{r,c,h,w} = 2/N (X_{r,c,h,w} − μ_c)
         const T dvar = T(2) / N * (X[i] - mu);
-        T sum = 0;  // Eq. (58): Σ over every output (r', c' = c, h', w') that X_{r,c,h,w} reaches
+        // Eq. (58): Σ over every output (r', c' = c, h', w') that X_{r,c,h,w} reaches
+        T sum = 0;
         for (std::size_t rp = 0; rp < L.R; ++rp)
           for (std::size_t hwp = 0; hwp < L.HW; ++hwp) {
             const std::size_t ip = L.at(rp, c, hwp);
-            // Eq. (61): ∂(X' − μ)/∂X = I_{r'r} I_{h'h} I_{w'w} − 1/N   (c' = c; other channels give 0)
+            // Eq. (61): ∂(X' − μ)/∂X = I_{r'r} I_{h'h} I_{w'w} − 1/N
+            //   (c' = c; other channels give 0)
             const T dcentered = (ip == i ? T(1) : T(0)) - T(1) / N;
             // Eq. (60): ∂X̂'/∂X = s ∂(X' − μ)/∂X − ½ (X' − μ) s³ ∂σ²/∂X
             const T dxhat = s * dcentered - T(0.5) * (X[ip] - mu) * s * s * s * dvar;

@@ -23,7 +23,7 @@ Shape conv2d_output_shape(const Shape& X, const Shape& W, ConvSpec spec) {
     // [eq36]
     const std::size_t Ho = conv_out_size(X[2], W[2], spec.stride, spec.pad);  // Eq. (35)
     const std::size_t Wo = conv_out_size(X[3], W[3], spec.stride, spec.pad);  // Eq. (34)
-    return Shape{X[0], W[0], Ho, Wo};                                          // Eq. (36): C′ kernels
+    return Shape{X[0], W[0], Ho, Wo};  // Eq. (36): C′ kernels, C′ channels out
     // [eq36]
   } catch (const shape_error& e) {
     throw shape_error(std::string(e.what()) + " — conv2d input " + X.str() + ", kernels " + W.str() + ", " +
@@ -69,13 +69,14 @@ Tensor<T> conv2d_forward_naive(const Tensor<T>& X, const Tensor<T>& W, const Ten
     for (std::size_t cp = 0; cp < Cp; ++cp)
       for (std::size_t ho = 0; ho < Ho; ++ho)
         for (std::size_t wo = 0; wo < Wo; ++wo) {
-          const Index h = Index(s * ho);  // Eq. (38): the window of row h′ starts at h = s·h′ (in X̃)
-          const Index w = Index(s * wo);  // Eq. (37): and of column w′ at w = s·w′
+          // the window of output pixel (h′, w′) starts in X̃ at
+          const Index h = Index(s * ho);  // Eq. (38): h = s·h′
+          const Index w = Index(s * wo);  // Eq. (37): w = s·w′
           T sum = 0;
           for (std::size_t c = 0; c < C; ++c)
             for (std::size_t j = 0; j < kH; ++j)
-              for (std::size_t i = 0; i < kW; ++i)
-                sum += X_padded(X, r, c, h + Index(j), w + Index(i), p) * W(cp, c, j, i);  // Eq. (39)
+              for (std::size_t i = 0; i < kW; ++i)  // Eq. (39):
+                sum += X_padded(X, r, c, h + Index(j), w + Index(i), p) * W(cp, c, j, i);
           Y(r, cp, ho, wo) = sum + b(cp);  // Eq. (39): + b_{c′}
         }
   // [eq39]
@@ -94,7 +95,8 @@ Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X
   Conv2dGradients<T> g{Tensor<T>(X.shape()), Tensor<T>(W.shape()), Tensor<T>(Shape{Cp})};
 
   // [conv2d_db]
-  // ∂L/∂b_{c′}: b_{c′} is added to every output pixel of every example, so δ sums over r, h′, w′.
+  // ∂L/∂b_{c′}: b_{c′} is added to every output pixel of every example,
+  // so δ sums over r, h′, w′.
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t cp = 0; cp < Cp; ++cp)
       for (std::size_t ho = 0; ho < Ho; ++ho)
@@ -102,7 +104,8 @@ Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X
   // [conv2d_db]
 
   // [eq43]
-  // Eq. (43), corrected: ∂L/∂W_{c′,c,j,i} = Σ_r Σ_h′ Σ_w′ X̃_{r,c,s·h′+j,s·w′+i} δ_{r,c′,h′,w′} (no 1/R).
+  // Eq. (43), corrected (no 1/R):
+  //   ∂L/∂W_{c′,c,j,i} = Σ_r Σ_h′ Σ_w′ X̃_{r,c,s·h′+j,s·w′+i} δ_{r,c′,h′,w′}
   for (std::size_t cp = 0; cp < Cp; ++cp)
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t j = 0; j < kH; ++j)
@@ -110,29 +113,35 @@ Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X
           T sum = 0;
           for (std::size_t r = 0; r < R; ++r)
             for (std::size_t ho = 0; ho < Ho; ++ho)
-              for (std::size_t wo = 0; wo < Wo; ++wo)
-                sum += X_padded(X, r, c, Index(s * ho + j), Index(s * wo + i), p) * dY(r, cp, ho, wo);  // Eq. (43)
+              for (std::size_t wo = 0; wo < Wo; ++wo) {
+                const T x = X_padded(X, r, c, Index(s * ho + j), Index(s * wo + i), p);
+                sum += x * dY(r, cp, ho, wo);  // Eq. (43)
+              }
           g.dW(cp, c, j, i) = sum;
         }
   // [eq43]
 
   // [eq42]
-  // Eq. (42), generalised. Step 1: dilate δ by s and pad it with k − 1 zeros (plus the rows and
-  // columns of X̃ that no window reached because of the floor in Eq. (34)):
-  //   D_{r,c′,(kH−1)+s·h′,(kW−1)+s·w′} = δ_{r,c′,h′,w′},  D of size (Hpad + kH − 1) × (Wpad + kW − 1).
+  // Eq. (42), generalised. Step 1: dilate δ by s and pad it with k − 1 zeros
+  // (plus the rows and columns of X̃ that no window reached because of the
+  // floor in Eq. (34)):  D_{r,c′,(kH−1)+s·h′,(kW−1)+s·w′} = δ_{r,c′,h′,w′},
+  // D of size (Hpad + kH − 1) × (Wpad + kW − 1).
   Tensor<T> D(Shape{R, Cp, Hpad + kH - 1, Wpad + kW - 1});
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t cp = 0; cp < Cp; ++cp)
       for (std::size_t ho = 0; ho < Ho; ++ho)
-        for (std::size_t wo = 0; wo < Wo; ++wo) D(r, cp, kH - 1 + s * ho, kW - 1 + s * wo) = dY(r, cp, ho, wo);
+        for (std::size_t wo = 0; wo < Wo; ++wo)
+          D(r, cp, kH - 1 + s * ho, kW - 1 + s * wo) = dY(r, cp, ho, wo);
   // Step 2: rot(W), every kernel turned by 180°.
   Tensor<T> W_rot(W.shape());
   for (std::size_t cp = 0; cp < Cp; ++cp)
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t j = 0; j < kH; ++j)
-        for (std::size_t i = 0; i < kW; ++i) W_rot(cp, c, j, i) = W(cp, c, kH - 1 - j, kW - 1 - i);
-  // Step 3: the full convolution Σ_c′ rot(W_{c′,c}) * δ_{r,c′} — a stride-1 convolution of D —
-  // gives ∂L/∂X̃, the gradient of the padded input. Step 4: crop p from every side.
+        for (std::size_t i = 0; i < kW; ++i)
+          W_rot(cp, c, j, i) = W(cp, c, kH - 1 - j, kW - 1 - i);
+  // Step 3: the full convolution Σ_c′ rot(W_{c′,c}) * δ_{r,c′} — a stride-1
+  // convolution of D — gives ∂L/∂X̃, the gradient of the padded input.
+  // Step 4: crop p from every side.
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t hp = p; hp < H + p; ++hp)      // only the rows and columns that
@@ -140,8 +149,10 @@ Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X
           T sum = 0;
           for (std::size_t cp = 0; cp < Cp; ++cp)
             for (std::size_t j = 0; j < kH; ++j)
-              for (std::size_t i = 0; i < kW; ++i) sum += W_rot(cp, c, j, i) * D(r, cp, hp + j, wp + i);
-          g.dX(r, c, hp - p, wp - p) = sum;  // Eq. (42): crop_p(Σ_c′ rot(W) * pad(dilate(δ)))
+              for (std::size_t i = 0; i < kW; ++i)
+                sum += W_rot(cp, c, j, i) * D(r, cp, hp + j, wp + i);
+          // Eq. (42): crop_p(Σ_c′ rot(W) * pad(dilate(δ)))
+          g.dX(r, c, hp - p, wp - p) = sum;
         }
   // [eq42]
   return g;
@@ -156,8 +167,9 @@ Tensor<T> im2row(const Tensor<T>& X, std::size_t kH, std::size_t kW, ConvSpec sp
   const std::size_t R = out[0], Ho = out[2], Wo = out[3], C = X.dim(1), s = spec.stride, p = spec.pad;
   Tensor<T> rows(Shape{R * Ho * Wo, C * kH * kW});
   // [im2row]
-  // Row (r·H′ + h′)·W′ + w′ is the window under output pixel (h′, w′) of example r; its column
-  // (c·kH + j)·kW + i is X̃_{r,c,s·h′+j,s·w′+i}, so Eq. (39) becomes rows · vec(W)ᵀ.
+  // Row (r·H′ + h′)·W′ + w′ is the window under output pixel (h′, w′) of
+  // example r; its column (c·kH + j)·kW + i is X̃_{r,c,s·h′+j,s·w′+i}, so
+  // Eq. (39) becomes rows · vec(W)ᵀ.
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t ho = 0; ho < Ho; ++ho)
       for (std::size_t wo = 0; wo < Wo; ++wo)
@@ -178,8 +190,9 @@ Tensor<T> row2im(const Tensor<T>& rows, const Shape& x_shape, std::size_t kH, st
   require_same_shape(rows.shape(), Shape{R * Ho * Wo, C * kH * kW}, "row2im (rows and R·H'·W' × C·kH·kW)");
   Tensor<T> X(x_shape);
   // [row2im]
-  // The adjoint of im2row: every entry goes back to the pixel it was copied from, windows that
-  // overlap add up, and entries copied from the padding are dropped (the crop of Eq. (42)).
+  // The adjoint of im2row: every entry goes back to the pixel it was copied
+  // from, windows that overlap add up, and entries copied from the padding are
+  // dropped (the crop of Eq. (42)).
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t ho = 0; ho < Ho; ++ho)
       for (std::size_t wo = 0; wo < Wo; ++wo)
@@ -188,7 +201,8 @@ Tensor<T> row2im(const Tensor<T>& rows, const Shape& x_shape, std::size_t kH, st
             for (std::size_t i = 0; i < kW; ++i) {
               const Index h = Index(s * ho + j), w = Index(s * wo + i);  // in X̃
               if (in_image(X, h, w, p))
-                X(r, c, std::size_t(h) - p, std::size_t(w) - p) += rows((r * Ho + ho) * Wo + wo, (c * kH + j) * kW + i);
+                X(r, c, std::size_t(h) - p, std::size_t(w) - p) +=
+                    rows((r * Ho + ho) * Wo + wo, (c * kH + j) * kW + i);
             }
   // [row2im]
   return X;

@@ -25,8 +25,10 @@ Tensor<T> dense_forward(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>&
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t j = 0; j < m; ++j) {
       T z = 0;
-      for (std::size_t k = 0; k < n; ++k) z += X(r, k) * W(k, j);  // Eq. (7): Σ_k X_{r,k} W_{k,j}
-      Z(r, j) = z + b(j);                                           // Eq. (7): + b_j, the same for every row
+      // Eq. (7): Σ_k X_{r,k} W_{k,j}
+      for (std::size_t k = 0; k < n; ++k) z += X(r, k) * W(k, j);
+      // Eq. (7): + b_j, the same for every row
+      Z(r, j) = z + b(j);
     }
   // [eq7]
   cache.X = X;
@@ -51,14 +53,16 @@ DenseGradients<T> dense_backward(const Tensor<T>& dY, const Tensor<T>& W, const 
   const std::size_t R = X.dim(0), n = X.dim(1), m = W.dim(1);
   DenseGradients<T> g{Tensor<T>(X.shape()), Tensor<T>(W.shape()), Tensor<T>(Shape{m})};
   // [eq31]
-  // G = δ^(l+1) ⊙ f′(X^(l)W^(l) + b^(l)), the factor that Eqs. (31)–(33) share (f′ = 1 without f)
+  // G = δ^(l+1) ⊙ f′(X^(l)W^(l) + b^(l)), the factor that Eqs. (31)–(33)
+  // share (f′ = 1 without f)
   Tensor<T> G = dY;
   if (cache.f)
     for (std::size_t i = 0; i < G.size(); ++i) G[i] *= activate_prime(*cache.f, cache.Z[i]);
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t k = 0; k < n; ++k) {
       T sum = 0;
-      for (std::size_t j = 0; j < m; ++j) sum += G(r, j) * W(k, j);  // Eq. (31): δ^(l) = G W^(l)T
+      // Eq. (31): δ^(l) = G W^(l)T
+      for (std::size_t j = 0; j < m; ++j) sum += G(r, j) * W(k, j);
       g.dX(r, k) = sum;
     }
   // [eq31]
@@ -66,13 +70,15 @@ DenseGradients<T> dense_backward(const Tensor<T>& dY, const Tensor<T>& W, const 
   for (std::size_t k = 0; k < n; ++k)
     for (std::size_t j = 0; j < m; ++j) {
       T sum = 0;
-      for (std::size_t r = 0; r < R; ++r) sum += X(r, k) * G(r, j);  // Eq. (32): ∂L/∂W^(l) = X^(l)T G
+      // Eq. (32): ∂L/∂W^(l) = X^(l)T G
+      for (std::size_t r = 0; r < R; ++r) sum += X(r, k) * G(r, j);
       g.dW(k, j) = sum;
     }
   // [eq32]
   // [eq33]
   for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t j = 0; j < m; ++j) g.db(j) += G(r, j);  // Eq. (33): ∂L/∂b^(l) = Σ_r G_{r,·}, over the batch
+    // Eq. (33): ∂L/∂b^(l) = Σ_r G_{r,·}, over the batch
+    for (std::size_t j = 0; j < m; ++j) g.db(j) += G(r, j);
   // [eq33]
   return g;
 }

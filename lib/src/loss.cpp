@@ -33,7 +33,8 @@ T l2_loss_gradient(const Tensor<T>& Yhat, const Tensor<T>& Y, Tensor<T>& dYhat) 
   for (std::size_t i = 0; i < Y.size(); ++i) {
     const double d = double(Yhat[i]) - double(Y[i]);
     sum += d * d;               // Eq. (16), in the same pass
-    dYhat[i] = T(2.0 * d / R);  // Eqs. (25)/(30) corrected: the vector 2(ŷ − y), divided by R for the mean
+    // Eqs. (25)/(30) corrected: the vector 2(ŷ − y), divided by R for the mean
+    dYhat[i] = T(2.0 * d / R);
   }
   // [eq25]
   return T(sum / R);

@@ -20,8 +20,10 @@ Shape maxpool2d_output_shape(const Shape& in, PoolSpec spec) {
     throw shape_error("Eq. (49) maxpool2d: input must be of rank 4, (R, C, H, W), got " + in.str());
   try {
     // [eq46]
-    const std::size_t Wp = conv_out_size(in[3], spec.k_w, spec.s_w, 0);  // Eq. (46): Eq. (34) with p = 0
-    const std::size_t Hp = conv_out_size(in[2], spec.k_h, spec.s_h, 0);  // Eq. (47): Eq. (35) with p = 0
+    // Eq. (46): Eq. (34) with p = 0
+    const std::size_t Wp = conv_out_size(in[3], spec.k_w, spec.s_w, 0);
+    // Eq. (47): Eq. (35) with p = 0
+    const std::size_t Hp = conv_out_size(in[2], spec.k_h, spec.s_h, 0);
     return Shape{in[0], in[1], Hp, Wp};                                  // Eq. (48): C′ = C
     // [eq46]
   } catch (const shape_error& e) {
@@ -42,12 +44,16 @@ Tensor<T> maxpool2d_forward(const Tensor<T>& X, PoolSpec spec, MaxPoolCache& cac
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t hp = 0; hp < Hp; ++hp)
         for (std::size_t wp = 0; wp < Wp; ++wp) {
-          std::size_t h_max = hp * spec.s_h, w_max = wp * spec.s_w;  // the window's corner (h′s, w′s)
-          for (std::size_t j = 0; j < spec.k_h; ++j)                   // Eq. (49), corrected:
-            for (std::size_t i = 0; i < spec.k_w; ++i) {                // 0 ≤ j < k_H, 0 ≤ i < k_W
+          // start at the window's corner (h′s, w′s)
+          std::size_t h_max = hp * spec.s_h, w_max = wp * spec.s_w;
+          // Eq. (49), corrected: 0 ≤ j < k_H, 0 ≤ i < k_W
+          for (std::size_t j = 0; j < spec.k_h; ++j)
+            for (std::size_t i = 0; i < spec.k_w; ++i) {
               const std::size_t h = hp * spec.s_h + j, w = wp * spec.s_w + i;
-              if (X(r, c, h, w) > X(r, c, h_max, w_max)) {  // strict '>': on a tie the first maximum
-                h_max = h;                                  // in row-major order of the window stays
+              // strict '>': on a tie the first maximum in the window's
+              // row-major order stays
+              if (X(r, c, h, w) > X(r, c, h_max, w_max)) {
+                h_max = h;
                 w_max = w;
               }
             }
@@ -67,8 +73,9 @@ Tensor<T> maxpool2d_backward(const Tensor<T>& dY, const MaxPoolCache& cache) {
                      "Eq. (51) maxpool2d backward (δ^(l+1) and the forward output X^(l+1))");
   Tensor<T> dX(cache.input_shape);  // 0 where no window's maximum lies
   // [eq51]
-  // Eqs. (50)–(51), corrected: every window's δ^(l+1) goes to its argmax, and an input that is the
-  // argmax of several windows (overlap, s < k) receives their sum.
+  // Eqs. (50)–(51), corrected: every window's δ^(l+1) goes to its argmax, and
+  // an input that is the argmax of several windows (overlap, s < k) receives
+  // their sum.
   for (std::size_t o = 0; o < dY.size(); ++o) dX[cache.argmax[o]] += dY[o];
   // [eq51]
   return dX;

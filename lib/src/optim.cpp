@@ -12,7 +12,8 @@ template <class T>
 void sgd_step(Tensor<T>& theta, const Tensor<T>& gradient, T alpha) {
   require_same_shape(theta.shape(), gradient.shape(), "Eq. (20) SGD step (θ and ∂L/∂θ)");
   // [eq20]
-  for (std::size_t i = 0; i < theta.size(); ++i) theta[i] -= alpha * gradient[i];  // Eq. (20): θ ← θ − α ∂L/∂θ
+  // Eq. (20): θ ← θ − α ∂L/∂θ
+  for (std::size_t i = 0; i < theta.size(); ++i) theta[i] -= alpha * gradient[i];
   // [eq20]
 }
 

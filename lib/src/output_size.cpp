@@ -17,7 +17,8 @@ std::size_t conv_out_size(std::size_t n, std::size_t k, std::size_t s, std::size
     throw shape_error("Eqs. (34)-(35): kernel k=" + std::to_string(k) + " is larger than the padded input n+2p=" +
                       std::to_string(n + 2 * p) + " " + args);
   // [eq34]
-  return (n + 2 * p - k) / s + 1;  // Eqs. (34)-(35): ⌊(n − k + 2p)/s⌋ + 1, the division floors
+  // Eqs. (34)-(35): ⌊(n − k + 2p)/s⌋ + 1, the division floors
+  return (n + 2 * p - k) / s + 1;
   // [eq34]
 }
 
