@@ -4,7 +4,9 @@
 // the layer objects and the shape errors.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <random>
 #include <tuple>
 
@@ -322,11 +324,15 @@ TEST_CASE("batch norm on a large batch: threads share the channels, the result d
   // subtracted, so shifting a channel's inputs changes nothing).
   const auto st = make_setup(Shape{64, 8, 12, 12}, 7);
   const int saved_threads = nn::library_threads();
+  // the layer object runs the threaded kernels (lib/src/kernels/batchnorm_fast.cpp)
   auto run = [&](int threads) {
     nn::set_library_threads(threads);
-    nn::BatchNormCache<double> cache;
-    const auto Y = nn::batchnorm_forward(st.X, st.gamma, st.beta, cache, 1e-5);
-    return std::make_pair(Y, nn::batchnorm_backward(st.G, st.gamma, cache));
+    nn::BatchNorm2d<double> bn(8, 1e-5);
+    bn.gamma() = st.gamma;
+    bn.beta() = st.beta;
+    const Tensor<double> Y = bn.forward(st.X);
+    bn.backward(st.G);
+    return std::make_pair(Y, bn.gradients());
   };
   const auto [Y1, g1] = run(1);
   const auto [Y2, g2] = run(2);
@@ -368,4 +374,52 @@ TEST_CASE("BatchNorm2d → Activation → MaxPool2d in a Sequential: δ^(0) matc
   require_close(dX, nn::numerical_gradient([&](const Tensor<double>& x) { return probe(G, net.forward(x)); }, X), "Sequential δ^(0)");
   CHECK(net.parameters().size() == 2);
   CHECK(net.buffers().size() == 2);
+}
+
+TEST_CASE("batch norm layers equal the reference functions: training and eval, rank 2 and 4, odd and large sizes",
+          "[ch07][batchnorm][layer][eq52][eq53][eq54][eq55][eq56][eq57][eq63]") {
+  // The layers run lib/src/kernels/batchnorm_fast.cpp (sums in vector lanes, channels shared
+  // among threads); the free functions are the reference loops of lib/src/batchnorm.cpp. They
+  // sum in different orders, so they agree to rounding: sums of at most 73,728 terms of size
+  // O(1) in double differ by far less than 1e-11 relative to the largest value.
+  const Shape shapes[] = {Shape{3, 5}, Shape{2, 3, 5, 7}, Shape{64, 8, 12, 12}};
+  auto normwise = [](const Tensor<double>& a, const Tensor<double>& b) {
+    double diff = 0, ref = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      diff = std::max(diff, std::abs(a[i] - b[i]));
+      ref = std::max(ref, std::abs(b[i]));
+    }
+    return diff / ref;
+  };
+  for (const Shape& s : shapes)
+    for (bool training : {true, false}) {
+      CAPTURE(s.str(), training);
+      const auto st = make_setup(s, 31);
+      std::unique_ptr<nn::BatchNormLayer<double>> layer;
+      if (s.rank() == 4)
+        layer = std::make_unique<nn::BatchNorm2d<double>>(s[1], st.eps);
+      else
+        layer = std::make_unique<nn::BatchNorm1d<double>>(s[1], st.eps);
+      layer->gamma() = st.gamma;
+      layer->beta() = st.beta;
+      layer->forward(random_tensor(s, 32, 0.5, 1.5));  // running statistics that are not 0 and 1
+      layer->set_training(training);
+      const Tensor<double> Y = layer->forward(st.X);
+      layer->backward(st.G);
+      nn::BatchNormCache<double> cache;
+      const Tensor<double> Y_ref =
+          training ? nn::batchnorm_forward(st.X, st.gamma, st.beta, cache, st.eps)
+                   : nn::batchnorm_forward_inference(st.X, st.gamma, st.beta, layer->running_mean(),
+                                                     layer->running_var(), cache, st.eps);
+      const auto g_ref = nn::batchnorm_backward(st.G, st.gamma, cache);
+      const double eY = normwise(Y, Y_ref), eX = normwise(layer->gradients().dX, g_ref.dX),
+                   eg = normwise(layer->gradients().dgamma, g_ref.dgamma),
+                   eb = normwise(layer->gradients().dbeta, g_ref.dbeta);
+      CAPTURE(eY, eX, eg, eb);
+      REQUIRE(std::isfinite(eY + eX + eg + eb));
+      CHECK(eY <= 1e-11);
+      CHECK(eX <= 1e-11);
+      CHECK(eg <= 1e-11);
+      CHECK(eb <= 1e-11);
+    }
 }
