@@ -1,6 +1,7 @@
 // §4.2.5–4.2.6, Eqs. (46)–(51): max-pooling — the report's Figure 8, output sizes from the one
 // size formula, the tie rule, overlapping windows whose deltas sum, gradient checks, the layer
 // object and the shape errors.
+#include <array>
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -108,18 +109,25 @@ TEST_CASE("ties go to the first maximum in row-major order of the window", "[ch0
 TEST_CASE("the 2×2 fast path picks the same neuron as the plain scan of Eq. (49), ties included",
           "[ch06][maxpool][eq49][ties]") {
   // Values from {0, 1, 2} make ties in most windows; strides 1 (overlap), 2 and 3 (gaps), odd
-  // sizes (rows and columns left over), float and the reference scan written out here.
+  // sizes (rows and columns left over), float and the reference scan written out here. The
+  // layer object runs the fast path (lib/src/kernels/maxpool2d_fast.cpp); the 8 × 16 × 48 × 48
+  // input is large enough for its feature maps to be shared among threads.
   std::mt19937_64 rng(5);
   std::uniform_int_distribution<int> v(0, 2);
   for (std::size_t s : {1, 2, 3})
-    for (const auto& [H, W] : std::vector<std::pair<std::size_t, std::size_t>>{{4, 4}, {5, 7}, {24, 24}, {9, 2}}) {
-      Tensor<float> X(Shape{2, 3, H, W});
+    for (const auto& [R, C, H, W] : std::vector<std::array<std::size_t, 4>>{
+             {2, 3, 4, 4}, {2, 3, 5, 7}, {2, 3, 24, 24}, {2, 3, 9, 2}, {8, 16, 48, 48}}) {
+      Tensor<float> X(Shape{R, C, H, W});
       for (auto& x : X) x = float(v(rng));
-      nn::MaxPoolCache cache;
-      const auto Y = nn::maxpool2d_forward(X, PoolSpec::square(2, s), cache);
+      nn::MaxPool2d<float> layer(PoolSpec::square(2, s));
+      const Tensor<float> Y = layer.forward(X);
+      const nn::MaxPoolCache& cache = layer.cache();
+      nn::MaxPoolCache reference;
+      CHECK(nn::max_abs_diff(Y, nn::maxpool2d_forward(X, PoolSpec::square(2, s), reference)) == 0.0f);
+      CHECK(cache.argmax == reference.argmax);
       const std::size_t Hp = Y.dim(2), Wp = Y.dim(3);
       std::size_t o = 0, wrong = 0;
-      for (std::size_t rc = 0; rc < 6; ++rc)
+      for (std::size_t rc = 0; rc < R * C; ++rc)
         for (std::size_t hp = 0; hp < Hp; ++hp)
           for (std::size_t wp = 0; wp < Wp; ++wp, ++o) {
             std::size_t best = rc * H * W + hp * s * W + wp * s;
