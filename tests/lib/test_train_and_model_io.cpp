@@ -214,6 +214,25 @@ TEST_CASE("corrupt, truncated and mismatched model files give clear errors", "[c
   hlen += 7;
   std::memcpy(huge.data() + 12, &hlen, 8);
   expect_error("huge.nnm", with_fixed_crc(huge), "more than its");
+  // header lines edited by hand: 'layer' alone is named, an indented line reads as it is
+  auto edit_header = [&](const std::string& from, const std::string& to) {
+    std::string b = bytes;
+    const auto pos = b.find(from);
+    REQUIRE(pos != std::string::npos);
+    b.replace(pos, from.size(), to);
+    std::uint64_t len = 0;
+    std::memcpy(&len, b.data() + 12, 8);
+    len = len + to.size() - from.size();
+    std::memcpy(b.data() + 12, &len, 8);
+    return with_fixed_crc(b);
+  };
+  expect_error("bare_layer.nnm", edit_header("layer Dense 784 16", "layer"), "names no layer type");
+  {
+    const auto indented = edit_header("layer Dense 784 16", "  layer Dense 784 16");
+    const auto path = dir / "indented.nnm";
+    spit(path, indented);
+    CHECK_NOTHROW(nn::load_model(path));
+  }
   // a consistent file cut inside its tensors
   std::string cut = bytes.substr(0, bytes.size() - 100) + bytes.substr(bytes.size() - 4);
   expect_error("cut.nnm", with_fixed_crc(cut), "truncated");

@@ -230,6 +230,7 @@ std::string describe(Layer<float>& layer) {
 /// so far hold (LineArgs::holds).
 void add_layer(Sequential<float>& net, const std::string& line, const Reader& rd, double& declared) {
   LineArgs args(line, rd, declared);
+  if (args.kind().empty()) rd.fail("is corrupt: a header line 'layer' names no layer type");
   const LayerFormat* format = nullptr;
   for (const LayerFormat& f : layer_formats())
     if (args.kind() == f.kind) format = &f;
@@ -327,7 +328,9 @@ Model load_model(const std::filesystem::path& path) {
       std::string name;
       while (ls >> name) m.classes.push_back(name);
     } else if (key == "layer") {
-      add_layer(m.net, line.substr(6), rd, declared);
+      std::string rest;  // what follows the word "layer", wherever the line starts
+      std::getline(ls, rest);
+      add_layer(m.net, rest, rd, declared);
     } else if (!key.empty()) {
       rd.fail("is corrupt: unknown header line '" + line + "'");
     }
