@@ -20,9 +20,11 @@ Tensor<T> activation_backward(const Tensor<T>& dY, const Tensor<T>& X, Activatio
   require_same_shape(dY.shape(), X.shape(), "Eq. (45) activation backward (δ^(l+1) and X^(l))");
   Tensor<T> dX(X.shape());
   // [eq45]
-  // X^(l+1)_{r,c,h,w} depends on X^(l)_{r,c,h,w} alone, so the chain rule has one term:
+  // X^(l+1)_{r,c,h,w} depends on X^(l)_{r,c,h,w} alone, so the chain rule has
+  // one term:
   // Eq. (45): δ^(l+1) f′(X^(l))
-  for (std::size_t i = 0; i < X.size(); ++i) dX[i] = dY[i] * activate_prime(f, X[i]);
+  for (std::size_t i = 0; i < X.size(); ++i)
+    dX[i] = dY[i] * activate_prime(f, X[i]);
   // [eq45]
   return dX;
 }

@@ -43,16 +43,19 @@ Tensor<T> batchnorm_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Te
         const T centred = X[L.at(r, c, hw)] - mu;
         var += centred * centred;
       }
-    var /= N;  // Eq. (53): σ²_c = (1/N) Σ (X_{r,c,h,w} − μ_c)², the biased variance
+    // Eq. (53): σ²_c = (1/N) Σ (X_{r,c,h,w} − μ_c)², the biased variance
+    var /= N;
     // [eq53]
     // [eq54]
-    const T inv_std = T(1) / std::sqrt(var + eps);  // (σ²_c + ε)^{-1/2}
+    // Eq. (54): (σ²_c + ε)^{-1/2}
+    const T inv_std = T(1) / std::sqrt(var + eps);
     for (std::size_t r = 0; r < L.R; ++r)
       for (std::size_t hw = 0; hw < L.HW; ++hw) {
         const std::size_t i = L.at(r, c, hw);
         // Eq. (54): X̂ = (X − μ_c)(σ²_c + ε)^{-1/2}
         cache.X_hat[i] = (X[i] - mu) * inv_std;
-        Y[i] = gamma(c) * cache.X_hat[i] + beta(c);  // Eq. (55): X^(l+1) = γ_c X̂ + β_c
+        // Eq. (55): X^(l+1) = γ_c X̂ + β_c
+        Y[i] = gamma(c) * cache.X_hat[i] + beta(c);
       }
     // [eq54]
     cache.mean[c] = mu;
@@ -86,40 +89,6 @@ Tensor<T> batchnorm_forward_inference(const Tensor<T>& X, const Tensor<T>& gamma
 }
 
 template <class T>
-BatchNormGradients<T> batchnorm_backward(const Tensor<T>& dY, const Tensor<T>& gamma, const BatchNormCache<T>& cache) {
-  const bn::Layout L = bn::check_backward(dY, gamma, cache);
-  BatchNormGradients<T> g{Tensor<T>(dY.shape()), Tensor<T>(gamma.shape()), Tensor<T>(gamma.shape())};
-  const T N = T(L.N());
-  const Tensor<T>& X_hat = cache.X_hat;
-  for (std::size_t c = 0; c < L.C; ++c) {
-    // [eq56]
-    T sum_d = 0, sum_d_xhat = 0;  // Σ δ and Σ δ X̂ over (r′, h′, w′) of channel c
-    for (std::size_t r = 0; r < L.R; ++r)
-      for (std::size_t hw = 0; hw < L.HW; ++hw) {
-        sum_d += dY[L.at(r, c, hw)];
-        sum_d_xhat += dY[L.at(r, c, hw)] * X_hat[L.at(r, c, hw)];
-      }
-    g.dgamma(c) = sum_d_xhat;  // Eq. (56), corrected: ∂L/∂γ_c = Σ δ X̂ (no 1/R)
-    g.dbeta(c) = sum_d;        // Eq. (57), corrected: ∂L/∂β_c = Σ δ (no 1/R)
-    // [eq56]
-    const T k = gamma(c) * cache.inv_std[c];  // γ_c (σ²_c + ε)^{-1/2}
-    for (std::size_t r = 0; r < L.R; ++r)
-      for (std::size_t hw = 0; hw < L.HW; ++hw) {
-        const std::size_t i = L.at(r, c, hw);
-        if (!cache.batch_statistics) {
-          g.dX[i] = dY[i] * k;  // inference: μ̂, σ̂² are constants, ∂X̂/∂X = (σ̂² + ε)^{-1/2}
-          continue;
-        }
-        // [eq63]
-        // Eq. (63), corrected
-        g.dX[i] = k / N * (N * dY[i] - sum_d - X_hat[i] * sum_d_xhat);
-        // [eq63]
-      }
-  }
-  return g;
-}
-
-template <class T>
 BatchNormGradients<T> batchnorm_backward_naive(const Tensor<T>& dY, const Tensor<T>& X, const Tensor<T>& gamma,
                                                const BatchNormCache<T>& cache) {
   if (!cache.batch_statistics)
@@ -132,13 +101,16 @@ BatchNormGradients<T> batchnorm_backward_naive(const Tensor<T>& dY, const Tensor
   const T N = T(L.N());
   // [eq58]
   for (std::size_t c = 0; c < L.C; ++c) {
-    const T mu = cache.mean[c], s = cache.inv_std[c];  // μ_c and (σ²_c + ε)^{-1/2}
+    // μ_c and (σ²_c + ε)^{-1/2}
+    const T mu = cache.mean[c], s = cache.inv_std[c];
     for (std::size_t r = 0; r < L.R; ++r)
       for (std::size_t hw = 0; hw < L.HW; ++hw) {
-        const std::size_t i = L.at(r, c, hw);  // the input X_{r,c,h,w} we differentiate by
+        // the input X_{r,c,h,w} we differentiate by
+        const std::size_t i = L.at(r, c, hw);
         // Eq. (62): ∂σ²_c/∂X_{r,c,h,w} = 2/N (X_{r,c,h,w} − μ_c)
         const T dvar = T(2) / N * (X[i] - mu);
-        // Eq. (58): Σ over every output (r', c' = c, h', w') that X_{r,c,h,w} reaches
+        // Eq. (58): Σ over every output (r', c' = c, h', w')
+        // that X_{r,c,h,w} reaches
         T sum = 0;
         for (std::size_t rp = 0; rp < L.R; ++rp)
           for (std::size_t hwp = 0; hwp < L.HW; ++hwp) {
@@ -147,7 +119,8 @@ BatchNormGradients<T> batchnorm_backward_naive(const Tensor<T>& dY, const Tensor
             //   (c' = c; other channels give 0)
             const T dcentered = (ip == i ? T(1) : T(0)) - T(1) / N;
             // Eq. (60): ∂X̂'/∂X = s ∂(X' − μ)/∂X − ½ (X' − μ) s³ ∂σ²/∂X
-            const T dxhat = s * dcentered - T(0.5) * (X[ip] - mu) * s * s * s * dvar;
+            const T dxhat =
+                s * dcentered - T(0.5) * (X[ip] - mu) * s * s * s * dvar;
             sum += dY[ip] * gamma(c) * dxhat;  // Eq. (59): ∂X^(l+1)/∂X̂ = γ_c
           }
         g.dX[i] = sum;
@@ -156,6 +129,39 @@ BatchNormGradients<T> batchnorm_backward_naive(const Tensor<T>& dY, const Tensor
       }
   }
   // [eq58]
+  return g;
+}
+
+template <class T>
+BatchNormGradients<T> batchnorm_backward(const Tensor<T>& dY, const Tensor<T>& gamma, const BatchNormCache<T>& cache) {
+  const bn::Layout L = bn::check_backward(dY, gamma, cache);
+  BatchNormGradients<T> g{Tensor<T>(dY.shape()), Tensor<T>(gamma.shape()), Tensor<T>(gamma.shape())};
+  const T N = T(L.N());
+  const Tensor<T>& X_hat = cache.X_hat;
+  for (std::size_t c = 0; c < L.C; ++c) {
+    // [eq56]
+    // Σ δ and Σ δ X̂ over (r′, h′, w′) of channel c
+    T sum_d = 0, sum_d_xhat = 0;
+    for (std::size_t r = 0; r < L.R; ++r)
+      for (std::size_t hw = 0; hw < L.HW; ++hw) {
+        sum_d += dY[L.at(r, c, hw)];
+        sum_d_xhat += dY[L.at(r, c, hw)] * X_hat[L.at(r, c, hw)];
+      }
+    g.dgamma(c) = sum_d_xhat;  // Eq. (56), corrected: ∂L/∂γ_c = Σ δ X̂ (no 1/R)
+    g.dbeta(c) = sum_d;        // Eq. (57), corrected: ∂L/∂β_c = Σ δ (no 1/R)
+    // [eq56]
+    // [eq63]
+    const T k = gamma(c) * cache.inv_std[c];  // γ_c (σ²_c + ε)^{-1/2}
+    for (std::size_t r = 0; r < L.R; ++r)
+      for (std::size_t hw = 0; hw < L.HW; ++hw) {
+        const std::size_t i = L.at(r, c, hw);
+        if (cache.batch_statistics)  // Eq. (63), corrected:
+          g.dX[i] = k / N * (N * dY[i] - sum_d - X_hat[i] * sum_d_xhat);
+        else  // inference: μ̂, σ̂² are constants, so ∂X̂/∂X = (σ̂² + ε)^{-1/2}
+          g.dX[i] = k * dY[i];
+      }
+    // [eq63]
+  }
   return g;
 }
 
@@ -169,8 +175,8 @@ void batchnorm_update_running(Tensor<T>& running_mean, Tensor<T>& running_var, c
   bn::require_per_channel(running_var, L.C, cache.X_hat.shape(), "running variance", "running statistics");
   const T unbias = T(L.N()) / T(L.N() - 1);  // N/(N−1): unbiased estimate of the population variance
   for (std::size_t c = 0; c < L.C; ++c) {
-    running_mean(c) = (T(1) - momentum) * running_mean(c) + momentum * cache.mean[c];
-    running_var(c) = (T(1) - momentum) * running_var(c) + momentum * unbias * cache.var[c];
+    running_mean(c) = (T(1) - momentum) * running_mean(c) + momentum * cache.mean[c];  // μ̂ ← (1−m)μ̂ + mμ
+    running_var(c) = (T(1) - momentum) * running_var(c) + momentum * unbias * cache.var[c];  // σ̂², unbiased
   }
 }
 

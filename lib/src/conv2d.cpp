@@ -21,8 +21,10 @@ Shape conv2d_output_shape(const Shape& X, const Shape& W, ConvSpec spec) {
                       " channels but kernels " + W.str() + " expect C=" + std::to_string(W[1]));
   try {
     // [eq36]
-    const std::size_t Ho = conv_out_size(X[2], W[2], spec.stride, spec.pad);  // Eq. (35)
-    const std::size_t Wo = conv_out_size(X[3], W[3], spec.stride, spec.pad);  // Eq. (34)
+    // Eq. (34)
+    const std::size_t Wo = conv_out_size(X[3], W[3], spec.stride, spec.pad);
+    // Eq. (35)
+    const std::size_t Ho = conv_out_size(X[2], W[2], spec.stride, spec.pad);
     return Shape{X[0], W[0], Ho, Wo};  // Eq. (36): C′ kernels, C′ channels out
     // [eq36]
   } catch (const shape_error& e) {
@@ -70,13 +72,14 @@ Tensor<T> conv2d_forward_naive(const Tensor<T>& X, const Tensor<T>& W, const Ten
       for (std::size_t ho = 0; ho < Ho; ++ho)
         for (std::size_t wo = 0; wo < Wo; ++wo) {
           // the window of output pixel (h′, w′) starts in X̃ at
-          const Index h = Index(s * ho);  // Eq. (38): h = s·h′
           const Index w = Index(s * wo);  // Eq. (37): w = s·w′
+          const Index h = Index(s * ho);  // Eq. (38): h = s·h′
           T sum = 0;
           for (std::size_t c = 0; c < C; ++c)
             for (std::size_t j = 0; j < kH; ++j)
               for (std::size_t i = 0; i < kW; ++i)  // Eq. (39):
-                sum += X_padded(X, r, c, h + Index(j), w + Index(i), p) * W(cp, c, j, i);
+                sum += X_padded(X, r, c, h + Index(j), w + Index(i), p)
+                       * W(cp, c, j, i);
           Y(r, cp, ho, wo) = sum + b(cp);  // Eq. (39): + b_{c′}
         }
   // [eq39]
@@ -94,14 +97,43 @@ Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X
   const std::size_t s = spec.stride, p = spec.pad, Hpad = H + 2 * p, Wpad = Wd + 2 * p;
   Conv2dGradients<T> g{Tensor<T>(X.shape()), Tensor<T>(W.shape()), Tensor<T>(Shape{Cp})};
 
-  // [conv2d_db]
-  // ∂L/∂b_{c′}: b_{c′} is added to every output pixel of every example,
-  // so δ sums over r, h′, w′.
+  // [eq42]
+  // Eq. (42), generalised. X̃ is Hpad × Wpad = (H + 2p) × (W + 2p).
+  // Step 1: dilate δ by s and pad it with k − 1 zeros (plus the rows and
+  // columns of X̃ that no window reached because of the floor in Eq. (34)),
+  // D of size (Hpad + kH − 1) × (Wpad + kW − 1).
+  Tensor<T> D(Shape{R, Cp, Hpad + kH - 1, Wpad + kW - 1});
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t cp = 0; cp < Cp; ++cp)
       for (std::size_t ho = 0; ho < Ho; ++ho)
-        for (std::size_t wo = 0; wo < Wo; ++wo) g.db(cp) += dY(r, cp, ho, wo);
-  // [conv2d_db]
+        for (std::size_t wo = 0; wo < Wo; ++wo)
+          // step 1
+          D(r, cp, kH - 1 + s * ho, kW - 1 + s * wo) = dY(r, cp, ho, wo);
+  // Step 2: rot(W), every kernel turned by 180°.
+  Tensor<T> W_rot(W.shape());
+  for (std::size_t cp = 0; cp < Cp; ++cp)
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t j = 0; j < kH; ++j)
+        for (std::size_t i = 0; i < kW; ++i)
+          W_rot(cp, c, j, i) = W(cp, c, kH - 1 - j, kW - 1 - i);  // step 2
+  // Step 3: the full convolution Σ_c′ rot(W_{c′,c}) * δ_{r,c′} — a stride-1
+  // convolution of D — gives ∂L/∂X̃, the gradient of the padded input.
+  // Step 4: crop p from every side.
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t c = 0; c < C; ++c)
+      // only the rows and columns that
+      for (std::size_t hp = p; hp < H + p; ++hp)
+        // survive the crop are computed
+        for (std::size_t wp = p; wp < Wd + p; ++wp) {
+          T sum = 0;
+          for (std::size_t cp = 0; cp < Cp; ++cp)
+            for (std::size_t j = 0; j < kH; ++j)
+              for (std::size_t i = 0; i < kW; ++i)
+                sum += W_rot(cp, c, j, i) * D(r, cp, hp + j, wp + i);  // step 3
+          // step 4, Eq. (42): crop_p(Σ_c′ rot(W) * pad(dilate(δ)))
+          g.dX(r, c, hp - p, wp - p) = sum;
+        }
+  // [eq42]
 
   // [eq43]
   // Eq. (43), corrected (no 1/R):
@@ -114,47 +146,23 @@ Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X
           for (std::size_t r = 0; r < R; ++r)
             for (std::size_t ho = 0; ho < Ho; ++ho)
               for (std::size_t wo = 0; wo < Wo; ++wo) {
-                const T x = X_padded(X, r, c, Index(s * ho + j), Index(s * wo + i), p);
+                const Index h = Index(s * ho + j), w = Index(s * wo + i);
+                const T x = X_padded(X, r, c, h, w, p);
                 sum += x * dY(r, cp, ho, wo);  // Eq. (43)
               }
           g.dW(cp, c, j, i) = sum;
         }
   // [eq43]
 
-  // [eq42]
-  // Eq. (42), generalised. Step 1: dilate δ by s and pad it with k − 1 zeros
-  // (plus the rows and columns of X̃ that no window reached because of the
-  // floor in Eq. (34)):  D_{r,c′,(kH−1)+s·h′,(kW−1)+s·w′} = δ_{r,c′,h′,w′},
-  // D of size (Hpad + kH − 1) × (Wpad + kW − 1).
-  Tensor<T> D(Shape{R, Cp, Hpad + kH - 1, Wpad + kW - 1});
+  // [conv2d_db]
+  // ∂L/∂b_{c′}: b_{c′} is added to every output pixel of every example,
+  // so δ sums over r, h′, w′.
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t cp = 0; cp < Cp; ++cp)
       for (std::size_t ho = 0; ho < Ho; ++ho)
         for (std::size_t wo = 0; wo < Wo; ++wo)
-          D(r, cp, kH - 1 + s * ho, kW - 1 + s * wo) = dY(r, cp, ho, wo);
-  // Step 2: rot(W), every kernel turned by 180°.
-  Tensor<T> W_rot(W.shape());
-  for (std::size_t cp = 0; cp < Cp; ++cp)
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t j = 0; j < kH; ++j)
-        for (std::size_t i = 0; i < kW; ++i)
-          W_rot(cp, c, j, i) = W(cp, c, kH - 1 - j, kW - 1 - i);
-  // Step 3: the full convolution Σ_c′ rot(W_{c′,c}) * δ_{r,c′} — a stride-1
-  // convolution of D — gives ∂L/∂X̃, the gradient of the padded input.
-  // Step 4: crop p from every side.
-  for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t c = 0; c < C; ++c)
-      for (std::size_t hp = p; hp < H + p; ++hp)      // only the rows and columns that
-        for (std::size_t wp = p; wp < Wd + p; ++wp) {  // survive the crop are computed
-          T sum = 0;
-          for (std::size_t cp = 0; cp < Cp; ++cp)
-            for (std::size_t j = 0; j < kH; ++j)
-              for (std::size_t i = 0; i < kW; ++i)
-                sum += W_rot(cp, c, j, i) * D(r, cp, hp + j, wp + i);
-          // Eq. (42): crop_p(Σ_c′ rot(W) * pad(dilate(δ)))
-          g.dX(r, c, hp - p, wp - p) = sum;
-        }
-  // [eq42]
+          g.db(cp) += dY(r, cp, ho, wo);  // ∂L/∂b_{c′} = Σ_{r,h′,w′} δ
+  // [conv2d_db]
   return g;
 }
 
@@ -199,7 +207,8 @@ Tensor<T> row2im(const Tensor<T>& rows, const Shape& x_shape, std::size_t kH, st
         for (std::size_t c = 0; c < C; ++c)
           for (std::size_t j = 0; j < kH; ++j)
             for (std::size_t i = 0; i < kW; ++i) {
-              const Index h = Index(s * ho + j), w = Index(s * wo + i);  // in X̃
+              // in X̃
+              const Index h = Index(s * ho + j), w = Index(s * wo + i);
               if (in_image(X, h, w, p))
                 X(r, c, std::size_t(h) - p, std::size_t(w) - p) +=
                     rows((r * Ho + ho) * Wo + wo, (c * kH + j) * kW + i);

@@ -21,7 +21,8 @@ Tensor<T> dense_forward(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>&
   const std::size_t R = X.dim(0), n = X.dim(1), m = W.dim(1);
   Tensor<T> Z(Shape{R, m});
   // [eq7]
-  // Z = X^(l) W^(l) + b^(l): row r of X is example r, W_{k,j} joins input k to output j.
+  // Z = X^(l) W^(l) + b^(l): row r of X is example r,
+  // W_{k,j} joins input k to output j.
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t j = 0; j < m; ++j) {
       T z = 0;
@@ -53,11 +54,12 @@ DenseGradients<T> dense_backward(const Tensor<T>& dY, const Tensor<T>& W, const 
   const std::size_t R = X.dim(0), n = X.dim(1), m = W.dim(1);
   DenseGradients<T> g{Tensor<T>(X.shape()), Tensor<T>(W.shape()), Tensor<T>(Shape{m})};
   // [eq31]
-  // G = δ^(l+1) ⊙ f′(X^(l)W^(l) + b^(l)), the factor that Eqs. (31)–(33)
-  // share (f′ = 1 without f)
+  // G, the factor that Eqs. (31)–(33) share (f′ = 1 without f):
   Tensor<T> G = dY;
   if (cache.f)
-    for (std::size_t i = 0; i < G.size(); ++i) G[i] *= activate_prime(*cache.f, cache.Z[i]);
+    for (std::size_t i = 0; i < G.size(); ++i)
+      // G = δ^(l+1) ⊙ f′(X^(l)W^(l) + b^(l))
+      G[i] *= activate_prime(*cache.f, cache.Z[i]);
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t k = 0; k < n; ++k) {
       T sum = 0;

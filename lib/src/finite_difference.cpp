@@ -8,16 +8,20 @@
 namespace nn {
 
 // [eq21]
-double forward_difference(const std::function<double(double)>& f, double x, double h) {
+double forward_difference(const std::function<double(double)>& f, double x,
+                          double h) {
   return (f(x + h) - f(x)) / h;  // Eq. (21): error of order h
 }
 
-double backward_difference(const std::function<double(double)>& f, double x, double h) {
+double backward_difference(const std::function<double(double)>& f, double x,
+                           double h) {
   return (f(x) - f(x - h)) / h;  // the same from the left: error of order h
 }
 
-double central_difference(const std::function<double(double)>& f, double x, double h) {
-  return (f(x + h) - f(x - h)) / (2 * h);  // the terms of order h cancel: error of order h²
+double central_difference(const std::function<double(double)>& f, double x,
+                          double h) {
+  // the terms of order h cancel: error of order h²
+  return (f(x + h) - f(x - h)) / (2 * h);
 }
 // [eq21]
 
@@ -26,7 +30,8 @@ Tensor<double> numerical_gradient(const std::function<double(const Tensor<double
   Tensor<double> Xp = X;
   Tensor<double> grad(X.shape());
   // [numerical_gradient]
-  for (std::size_t i = 0; i < X.size(); ++i) {  // one central difference per element of X
+  // one central difference per element of X
+  for (std::size_t i = 0; i < X.size(); ++i) {
     const double x = X[i];
     Xp[i] = x + h;
     const double up = L(Xp);

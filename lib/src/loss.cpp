@@ -14,12 +14,15 @@ template <class T>
 T l2_loss(const Tensor<T>& Yhat, const Tensor<T>& Y) {
   require_same_shape(Yhat.shape(), Y.shape(), "Eq. (16) L2 loss (ŷ and y)");
   // [eq16]
-  double sum = 0;  // accumulate in double: a float sum of many squares loses digits
+  // accumulate in double: a float sum of many squares loses digits
+  double sum = 0;
   for (std::size_t i = 0; i < Y.size(); ++i) {
     const double d = double(Yhat[i]) - double(Y[i]);
-    sum += d * d;  // Eq. (16): ‖ŷ_r − y_r‖², summed over the rows r of the batch
+    // Eq. (16): ‖ŷ_r − y_r‖², summed over the rows r of the batch
+    sum += d * d;
   }
-  return T(sum / double(batch_size(Y)));  // mean over the batch: 1/R enters here, once
+  // mean over the batch: 1/R enters here, once
+  return T(sum / double(batch_size(Y)));
   // [eq16]
 }
 

@@ -24,7 +24,8 @@ Shape maxpool2d_output_shape(const Shape& in, PoolSpec spec) {
     const std::size_t Wp = conv_out_size(in[3], spec.k_w, spec.s_w, 0);
     // Eq. (47): Eq. (35) with p = 0
     const std::size_t Hp = conv_out_size(in[2], spec.k_h, spec.s_h, 0);
-    return Shape{in[0], in[1], Hp, Wp};                                  // Eq. (48): C′ = C
+    // Eq. (48): C′ = C
+    return Shape{in[0], in[1], Hp, Wp};
     // [eq46]
   } catch (const shape_error& e) {
     throw shape_error("Eqs. (46)-(47) maxpool2d " + spec.str() + " on input " + in.str() + ": " + e.what());
@@ -57,9 +58,11 @@ Tensor<T> maxpool2d_forward(const Tensor<T>& X, PoolSpec spec, MaxPoolCache& cac
                 w_max = w;
               }
             }
-          Y(r, c, hp, wp) = X(r, c, h_max, w_max);  // Eq. (49): the window's maximum
-          // the responsible neuron (§4.2.6), "whose index must be kept in memory"
-          cache.argmax[Y.position(r, c, hp, wp)] = X.position(r, c, h_max, w_max);
+          // Eq. (49): the window's maximum
+          Y(r, c, hp, wp) = X(r, c, h_max, w_max);
+          // the responsible neuron (§4.2.6), "whose index must be kept":
+          const std::size_t o = Y.position(r, c, hp, wp);
+          cache.argmax[o] = X.position(r, c, h_max, w_max);
         }
   // [eq49]
   return Y;

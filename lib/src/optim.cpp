@@ -13,7 +13,8 @@ void sgd_step(Tensor<T>& theta, const Tensor<T>& gradient, T alpha) {
   require_same_shape(theta.shape(), gradient.shape(), "Eq. (20) SGD step (θ and ∂L/∂θ)");
   // [eq20]
   // Eq. (20): θ ← θ − α ∂L/∂θ
-  for (std::size_t i = 0; i < theta.size(); ++i) theta[i] -= alpha * gradient[i];
+  for (std::size_t i = 0; i < theta.size(); ++i)
+    theta[i] -= alpha * gradient[i];
   // [eq20]
 }
 
@@ -57,7 +58,8 @@ void SGD<T>::step(const std::vector<Parameter<T>>& params) {
     // [momentum]
     for (std::size_t k = 0; k < theta.size(); ++k) {
       v[k] = mu * v[k] + g[k];      // v ← μ v + g
-      theta[k] -= alpha * v[k];     // θ ← θ − α v: Eq. (20) with v in place of ∂L/∂θ
+      // θ ← θ − α v: Eq. (20) with v in place of ∂L/∂θ
+      theta[k] -= alpha * v[k];
     }
     // [momentum]
   }

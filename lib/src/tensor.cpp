@@ -105,7 +105,8 @@ Tensor<T> hadamard(const Tensor<T>& A, const Tensor<T>& B) {
   require_same_shape(A.shape(), B.shape(), "Eq. (5) hadamard");
   Tensor<T> C(A.shape());
   // [eq5]
-  for (std::size_t i = 0; i < A.size(); ++i) C[i] = A[i] * B[i];  // Eq. (5): C_i = A_i B_i
+  // Eq. (5): C_i = A_i B_i
+  for (std::size_t i = 0; i < A.size(); ++i) C[i] = A[i] * B[i];
   // [eq5]
   return C;
 }

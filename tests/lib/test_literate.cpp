@@ -114,6 +114,27 @@ TEST_CASE("every marker in the library is shown on some page", "[docs][literate]
   CHECK(markers >= 2 * 30);  // at least 30 marked loops, each between two markers
 }
 
+TEST_CASE("the loops the pages show fit the text column: at most 80 characters a line", "[docs][literate]") {
+  // 80 characters of 13-pixel code fill the text column of a 1280-pixel window (docs/theme)
+  const std::regex marker(R"re(^\s*//\s*\[([A-Za-z0-9_]+)\]\s*$)re");
+  for (const auto& f : library_files()) {
+    std::istringstream is(read(f));
+    std::string line;
+    bool inside = false;
+    for (int n = 1; std::getline(is, line); ++n) {
+      if (std::regex_match(line, marker)) {
+        inside = !inside;
+        continue;
+      }
+      if (!inside) continue;
+      // characters, not bytes: count every byte that does not continue a UTF-8 sequence
+      const auto chars = std::count_if(line.begin(), line.end(), [](char ch) { return (ch & 0xC0) != 0x80; });
+      CAPTURE(f.string(), n, line);
+      CHECK(chars <= 80);
+    }
+  }
+}
+
 TEST_CASE("chapter pages 3-7 show the library's own code", "[docs][literate]") {
   std::map<std::string, int> library_snippets;
   for (const auto& s : snippets())

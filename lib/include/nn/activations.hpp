@@ -87,8 +87,7 @@ inline T relu_prime(T x) {
 
 /// @brief Eq. (45) with Eq. (13) for one element: @f$\delta\,\mathrm{ReLU}'(x)@f$ written as a
 ///        choice, δ where x ≥ 0 and 0 where x < 0. It equals `delta * relu_prime(x)` for every
-///        finite δ; as a choice the compiler vectorises the layer's loop, which it did not do
-///        with the multiplication (8 instructions per element instead of 1).
+///        finite δ (the ReLU layer's kernel uses this form; see lib/src/kernels/activation_fast.cpp).
 template <class T>
 inline T relu_backward(T delta, T x) {
   return x < T(0) ? T(0) : delta;

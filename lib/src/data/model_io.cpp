@@ -76,6 +76,14 @@ class Reader {
   std::string file_;
 };
 
+/// A count that may exceed any integer type, written exactly when it is an integer below 2^53.
+std::string count(double v) {
+  std::ostringstream os;
+  os.precision(v < 9007199254740992.0 ? 16 : 3);
+  os << v;
+  return os.str();
+}
+
 /// What a layer line's arguments are read with: sizes, reals and words, each checked, and the
 /// running count of parameter values the layers declare so far.
 class LineArgs {
@@ -104,7 +112,7 @@ class LineArgs {
   void holds(double values) {
     declared_ += values;
     if (declared_ * sizeof(float) > double(rd_.end()))
-      rd_.fail("is corrupt: its layers up to '" + line_ + "' hold " + std::to_string(std::uint64_t(declared_)) +
+      rd_.fail("is corrupt: its layers up to '" + line_ + "' hold " + count(declared_) +
                " parameter values, more than its " + std::to_string(rd_.end()) + " bytes can store");
   }
   void end() {
