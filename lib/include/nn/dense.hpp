@@ -90,8 +90,7 @@ DenseGradients<T> dense_backward(const Tensor<T>& dY, const Tensor<T>& W, const 
 /// `Dense → Activation → Dense → …` in a nn::Sequential. Forward and backward run the
 /// products of dense_forward() and dense_backward() through the library's register-blocked
 /// kernels (OpenBLAS for layers above 2^20 weights; lib/src/kernels/dense_gemm.cpp) and reuse
-/// their buffers: after the
-/// first batch of a given size nothing is allocated.
+/// their buffers: after the first batch of a given size nothing is allocated.
 template <class T>
 class Dense final : public Layer<T> {
  public:

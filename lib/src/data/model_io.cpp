@@ -120,7 +120,6 @@ class LineArgs {
     if (is_ >> extra) bad();
   }
   [[noreturn]] void bad() const { rd_.fail("is corrupt: cannot read the layer line '" + line_ + "'"); }
-  [[noreturn]] void fail(const std::string& what) const { rd_.fail(what); }
 
  private:
   std::istringstream is_;
