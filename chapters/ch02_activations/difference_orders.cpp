@@ -1,6 +1,8 @@
 // Chapter 2 — how good is the check "against the definition of the derivative" (report §2,
 // Eq. (21))? The error of each difference quotient against h on a log–log plot: forward and
 // backward fall like h (slope 1), central like h² (slope 2), until round-off (≈ ε/h) takes over.
+// The measured slopes, smallest errors and their h go to ch02_difference_orders.facts for the pages.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "nn/activations.hpp"
 #include "nn/tools/cli.hpp"
 #include "nn/finite_difference.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/tools/plot.hpp"
 #include "nn/tools/table.hpp"
 
@@ -27,6 +30,11 @@ double fitted_slope(const std::vector<double>& h, const std::vector<double>& err
     sx += lx, sy += ly, sxx += lx * lx, sxy += lx * ly, ++n;
   }
   return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+/// The index of the smallest error.
+std::size_t best(const std::vector<double>& err) {
+  return std::size_t(std::min_element(err.begin(), err.end()) - err.begin());
 }
 
 int run(const nn::ChapterArgs& args) {
@@ -55,12 +63,25 @@ int run(const nn::ChapterArgs& args) {
   t.print(std::cout);
   const std::string slopes = (boost::format("Fitted log–log slopes: forward %.3f, backward %.3f (order 1), central %.3f (order 2)\n") %
                               s_fwd % s_bwd % s_cen).str();
-  std::cout << slopes
-            << "Below h ≈ 1e-5 (central) and 1e-8 (one-sided) round-off, ≈ ε·|σ|/h with ε = 2.2e-16, wins:\n"
-               "the error grows again as h shrinks. That is why the gradient checks use h = 1e-5 in double.\n";
+  // The smallest (absolute) errors, and the h where each quotient has its error at h = 1e-5,
+  // the step of the gradient checks (nn::numerical_gradient()).
+  const std::size_t b_fwd = best(e_fwd), b_cen = best(e_cen);
+  const std::size_t at_check = std::size_t(5 * per_decade);  // h = 10^(−5)
+  const std::string smallest = (boost::format("Smallest absolute errors: forward %.1e at h = %.0e, central %.1e at h = %.0e; "
+                                              "at h = 1e-5 forward %.1e, central %.1e.\n") %
+                                e_fwd[b_fwd] % hs[b_fwd] % e_cen[b_cen] % hs[b_cen] % e_fwd[at_check] % e_cen[at_check]).str();
+  std::cout << slopes << smallest
+            << "Below those h round-off, ≈ ε·|σ|/h with ε = 2.2e-16, wins: the error grows again as h shrinks.\n"
+               "The gradient checks use central differences with h = 1e-5 in double.\n";
   const auto path = args.out / "ch02_difference_orders.txt";
-  nn::write_file_atomically(path, t.str() + slopes);
+  nn::write_file_atomically(path, t.str() + slopes + smallest);
   nn::report_written(path);
+  nn::Facts facts("ch02_difference_orders");
+  facts.set("slope_forward", s_fwd, "%.2f").set("slope_backward", s_bwd, "%.2f").set("slope_central", s_cen, "%.2f")
+      .set("forward_min_error", e_fwd[b_fwd], "%.0e").set("forward_best_h", hs[b_fwd], "%.0e")
+      .set("central_min_error", e_cen[b_cen], "%.0e").set("central_best_h", hs[b_cen], "%.0e")
+      .set("forward_error_at_1e5", e_fwd[at_check], "%.0e").set("central_error_at_1e5", e_cen[at_check], "%.0e");
+  nn::report_written(facts.save(args.out));
 
   nn::Figure fig(args.out, "ch02_error_vs_h");
   fig.set("title 'Error of the difference quotients of σ at x = 0.5 (Eq. (21) and its central form)'")

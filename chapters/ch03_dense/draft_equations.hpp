@@ -53,17 +53,18 @@ struct Backprop {
   std::vector<Tensor<double>> dW, db; // ∂L/∂W^(l), ∂L/∂b^(l) (Eqs. (32)–(33))
 };
 
-/// The corrected recursion: δ^(L) = 2(ŷ − y)/R (Eq. (30)), then for l = L−1 … 0:
+/// The corrected recursion from a given δ^(L) = ∂L/∂ŷ: for l = L−1 … 0,
 /// G = δ^(l+1) ⊙ f′(Z^(l)), δ^(l) = G W^(l)T (Eq. (31)), ∂L/∂W^(l) = X^(l)T G (Eq. (32)),
-/// ∂L/∂b^(l) = Σ_r G_r (Eq. (33)).
-inline Backprop backprop(const Mlp& net, const Pass& pass, const Tensor<double>& Y) {
+/// ∂L/∂b^(l) = Σ_r G_r (Eq. (33)). Which loss L is depends only on δ^(L): 2(ŷ − y)/R for the
+/// mean over the batch, 2(ŷ − y) for the sum.
+inline Backprop backprop_from(const Mlp& net, const Pass& pass, const Tensor<double>& delta_last) {
   const std::size_t L = net.W.size();
   Backprop bp;
   bp.delta.resize(L + 1);
   bp.G.resize(L);
   bp.dW.resize(L);
   bp.db.resize(L);
-  bp.delta[L] = nn::l2_loss_gradient(pass.yhat, Y);  // Eq. (30), corrected
+  bp.delta[L] = delta_last;
   for (std::size_t l = L; l-- > 0;) {
     // Eqs. (31)-(33): the library's reference loops (lib/src/dense.cpp), one layer at a time
     const nn::DenseGradients<double> g = nn::dense_backward(bp.delta[l + 1], net.W[l], pass.cache[l]);
@@ -74,6 +75,11 @@ inline Backprop backprop(const Mlp& net, const Pass& pass, const Tensor<double>&
     bp.G[l] = nn::hadamard(bp.delta[l + 1], nn::activate_prime(net.f, pass.cache[l].Z));
   }
   return bp;
+}
+
+/// The recursion for the mean loss of loss(): δ^(L) = 2(ŷ − y)/R (Eq. (30), corrected).
+inline Backprop backprop(const Mlp& net, const Pass& pass, const Tensor<double>& Y) {
+  return backprop_from(net, pass, nn::l2_loss_gradient(pass.yhat, Y));
 }
 
 // ---- the draft's forms, exactly as printed ---------------------------------------------------

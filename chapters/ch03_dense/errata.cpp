@@ -1,7 +1,10 @@
 // Chapter 3 — the numerical evidence for the errata of §4.1 (docs/errata_ch03.md). For every
 // erratum that numbers can decide, the draft's form and the corrected form are both compared with
 // central differences of the loss (or, for Eq. (6), with Eq. (7)); the draft's form fails, the
-// corrected one passes. tests/lib/test_errata_ch03.cpp checks the same claims.
+// corrected one passes. The batch convention of Eq. (16) is not an erratum: the summed and the mean
+// loss each have their gradient, and both are shown. The numbers go to ch03_errata.facts for the
+// errata page. tests/lib/test_errata_ch03.cpp checks the same claims.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <random>
@@ -9,6 +12,7 @@
 
 #include "nn/tools/cli.hpp"
 #include "nn/finite_difference.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/tools/plot.hpp"
 #include "nn/tools/table.hpp"
 
@@ -42,6 +46,12 @@ std::string verdict(double e) { return e <= kPass ? "passes" : "FAILS"; }
 
 int run(const nn::ChapterArgs& args) {
   std::mt19937_64 rng(args.seed);
+  nn::Facts facts("ch03_errata");
+  double worst_corrected = 0;  // the corrected forms' worst relative error
+  auto record = [&](const std::string& key, double drafted, double corrected, const char* draft_format) {
+    facts.set(key + "_draft", drafted, draft_format).set(key + "_corrected", corrected, "%.0e");
+    worst_corrected = std::max(worst_corrected, corrected);
+  };
   nn::Table t({{"equation", "%-9s"}, {"what", "%-44s"}, {"draft: rel. error", "%17.2e"}, {"", "%-6s"},
                {"corrected: rel. error", "%21.2e"}, {"", "%-6s"}});
 
@@ -55,6 +65,7 @@ int run(const nn::ChapterArgs& args) {
     //! [eq25]
     t.row("(25),(30)", "dL/dyhat: 2|yhat - y| vs 2(yhat - y), R = 1", drafted.max_relative_error,
           verdict(drafted.max_relative_error), corrected.max_relative_error, verdict(corrected.max_relative_error));
+    record("eq25", drafted.max_relative_error, corrected.max_relative_error, "%.1f");
   }
 
   const auto net = figure1_net(rng);
@@ -73,6 +84,7 @@ int run(const nn::ChapterArgs& args) {
     //! [eq31]
     t.row("(31)", "delta^(0) = (delta^(1) * f') W^(1)T vs W^(0)T", drafted.max_relative_error,
           verdict(drafted.max_relative_error), corrected.max_relative_error, verdict(corrected.max_relative_error));
+    record("eq31", drafted.max_relative_error, corrected.max_relative_error, "%.1f");
     try {
       ch03::draft::delta(bp.G[1], net.W[2]);
     } catch (const nn::shape_error& e) {
@@ -95,17 +107,7 @@ int run(const nn::ChapterArgs& args) {
     const auto corrected = nn::compare_gradients(bp.db[0], numeric);
     t.row("(33)", "dL/db^(0): delta * f' (row 0 of R = 4) vs sum_r", drafted.max_relative_error,
           verdict(drafted.max_relative_error), corrected.max_relative_error, verdict(corrected.max_relative_error));
-  }
-
-  // Eq. (16) without a batch convention: the gradient 2(ŷ − y) belongs to the *sum* over the batch.
-  {
-    const auto numeric = nn::numerical_gradient([&](const Tensor<double>& v) { return nn::l2_loss(v, Y); }, pass.yhat);
-    Tensor<double> no_mean = pass.yhat - Y;
-    no_mean *= 2.0;
-    const auto drafted = nn::compare_gradients(no_mean, numeric);
-    const auto corrected = nn::compare_gradients(nn::l2_loss_gradient(pass.yhat, Y), numeric);
-    t.row("(16)", "mean loss, R = 4: 2(yhat - y) vs 2(yhat - y)/R", drafted.max_relative_error,
-          verdict(drafted.max_relative_error), corrected.max_relative_error, verdict(corrected.max_relative_error));
+    record("eq33", drafted.max_relative_error, corrected.max_relative_error, "%.1f");
   }
 
   // Eq. (6): the second line against the first (= Eq. (7) for the neuron).
@@ -119,21 +121,89 @@ int run(const nn::ChapterArgs& args) {
     t.row("(6)", "X^(3)_00: 2nd line vs 1st line (vs Eq. (7))", nn::relative_error(second, truth),
           verdict(nn::relative_error(second, truth)), nn::relative_error(first, truth),
           verdict(nn::relative_error(first, truth)));
+    facts.set("eq6_second_line", nn::relative_error(second, truth), "%.1e")
+        .set("eq6_first_line", nn::relative_error(first, truth), "%.1g");
+  }
+
+  // Eq. (16) over a batch: ‖ŷ − y‖² of the R×1 matrix sums over the examples. The summed loss and
+  // the mean loss are both valid; each has its gradient. §4.1's Eqs. (30), (32) give the sum's,
+  // §4.2 divides the weight gradients by R (Eqs. (43), (56)-(57)) and so gives the mean's — with
+  // one symbol L for both. ∂L/∂W^(0) four ways, against central differences of the loss named.
+  nn::Table conv({{"loss", "%-5s"}, {"delta^(L)", "%-12s"}, {"dL/dW^(0)", "%-14s"}, {"as in", "%-27s"},
+                  {"rel. error", "%10.2e"}, {"", "%-6s"}});
+  {
+    auto loss_of = [&](bool mean) {
+      return [&, mean](const Tensor<double>& w) {
+        ch03::Mlp probe = net;
+        probe.W[0] = w;
+        const double l = ch03::loss(probe, X, Y);  // the mean (nn::l2_loss)
+        return mean ? l : l * double(R);
+      };
+    };
+    const auto numeric_sum = nn::numerical_gradient(loss_of(false), net.W[0]);
+    const auto numeric_mean = nn::numerical_gradient(loss_of(true), net.W[0]);
+    Tensor<double> delta_sum = pass.yhat - Y;
+    delta_sum *= 2.0;  // 2(ŷ − y): Eq. (30) corrected, for the summed loss
+    const auto dW_sum = ch03::backprop_from(net, pass, delta_sum).dW[0];  // X^(0)T G, Eq. (32)
+    const auto dW_mean = bp.dW[0];                                         // δ^(L) = 2(ŷ − y)/R
+    const Tensor<double> dW_sum_over_R = (1.0 / double(R)) * dW_sum;
+    const double e_sum = nn::compare_gradients(dW_sum, numeric_sum).max_relative_error;
+    const double e_mean = nn::compare_gradients(dW_mean, numeric_mean).max_relative_error;
+    const double e_42 = nn::compare_gradients(dW_sum_over_R, numeric_mean).max_relative_error;
+    const double e_mixed = nn::compare_gradients(dW_sum, numeric_mean).max_relative_error;
+    conv.row("sum", "2(yhat-y)", "X^T G", "§4.1, Eqs. (30), (32)", e_sum, verdict(e_sum));
+    conv.row("mean", "2(yhat-y)/R", "X^T G", "ours", e_mean, verdict(e_mean));
+    conv.row("mean", "2(yhat-y)", "(1/R) X^T G", "§4.2, Eqs. (43), (56)-(57)", e_42, verdict(e_42));
+    conv.row("mean", "2(yhat-y)", "X^T G", "one L for both: a slip", e_mixed, verdict(e_mixed));
+    facts.set("conv_sum", e_sum, "%.0e").set("conv_mean", e_mean, "%.0e").set("conv_sum_over_r", e_42, "%.0e")
+        .set("conv_mixed", e_mixed, "%.2f").set("batch", R, "%d");
+    worst_corrected = std::max({worst_corrected, e_sum, e_mean, e_42});
+  }
+
+  // Figure 1's "24 parameters" (§4.1.2): which widths n0 → n1 → 3 → 1 (Eq. (6) fixes the last
+  // two, Eq. (16) has three weight matrices) give 24? (a) one bias neuron per layer, as Figure 1's
+  // red neurons: n0·n1 + 3·n1 + 3 weights + 3 biases; (b) one bias per neuron: + n1 + 3 + 1.
+  // Any n0 or n1 above 24 gives more than 24 weights, so the loops see every solution.
+  std::string arch24;
+  {
+    int count_a = 0, count_b = 0;
+    for (int n0 = 1; n0 <= 24; ++n0)
+      for (int n1 = 1; n1 <= 24; ++n1) {
+        const int weights = n0 * n1 + n1 * 3 + 3 * 1;
+        const std::string name = std::to_string(n0) + "→" + std::to_string(n1) + "→3→1";
+        if (weights + 3 == 24) {
+          facts.set_text("arch24_bias_neurons_" + std::to_string(++count_a), name);
+          arch24 += "  " + name + " with one bias neuron per layer\n";
+        }
+        if (weights + n1 + 3 + 1 == 24) {
+          facts.set_text("arch24_bias_per_neuron_" + std::to_string(++count_b), name);
+          arch24 += "  " + name + " with one bias per neuron\n";
+        }
+      }
+    facts.set("arch24_bias_neurons_count", count_a, "%d").set("arch24_bias_per_neuron_count", count_b, "%d");
   }
 
   std::ostringstream out;
   out << "Errata of §4.1: each draft form and its correction against central differences (h = 1e-5),\n"
          "relative error |a − n| / max(|a|, |n|); 'passes' means ≤ 1e-7. Network: Figure 1's 3 → 3 → 3 → 1, tanh.\n"
-      << t.str() << "\nEq. (31) one layer higher (l = 1) cannot even be evaluated: " << eq31_shape_note << "\n";
+      << t.str() << "\nEq. (31) one layer higher (l = 1) cannot even be evaluated: " << eq31_shape_note << "\n"
+      << "\nEq. (16) over a batch of R = " << R << ": the summed and the mean loss, each with its own gradient (rel. error\n"
+         "of dL/dW^(0) against central differences of the loss in the first column). Both conventions are valid;\n"
+         "the slip is one symbol L for both, and §4.1 lacking the 1/R that §4.2 has.\n"
+      << conv.str()
+      << "\nFigure 1's \"24 parameters\": the widths n0 → n1 → 3 → 1 that give 24 (n0, n1 ≥ 1; Eq. (6) fixes 3 → 1):\n"
+      << arch24;
   std::cout << out.str();
   const auto path = args.out / "ch03_errata.txt";
   nn::write_file_atomically(path, out.str());
   nn::report_written(path);
+  facts.set("worst_corrected", worst_corrected, "%.0e");
+  nn::report_written(facts.save(args.out));
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return nn::run_chapter(argc, argv, "§4.1 errata: the draft's forms of Eqs. (6), (16), (25), (30), (31), (33) fail, the corrected pass", run);
+  return nn::run_chapter(argc, argv, "§4.1 errata: the draft's forms of Eqs. (6), (25), (30), (31), (33) fail, the corrected pass; Eq. (16)'s two batch conventions", run);
 }
