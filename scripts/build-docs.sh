@@ -30,6 +30,9 @@ sed -e 's|^</head>$|<script type="text/javascript" src="$relpath^doxygen-awesome
 </head>|' "$out/theme/header-default.html" > "$out/theme/header.html"
 grep -q 'DoxygenAwesomeDarkModeToggle.init' "$out/theme/header.html" ||
   { echo "docs: could not add the dark-mode toggle to Doxygen's header ($out/theme/header-default.html has no </head> line)" >&2; exit 1; }
+# Every measured number a page quotes ({{PROGRAM:KEY}}) must have been saved by its program.
+perl "$src/scripts/docs-facts.pl" check "$plots" "$src"/docs/*.md ||
+  { echo "docs: pages quote measurements that $plots lacks (see above)" >&2; exit 1; }
 rm -rf "$out/html"
 echo "docs: doxygen $out/Doxyfile (figures from $plots)"
 if ! doxygen "$out/Doxyfile"; then
@@ -42,6 +45,9 @@ if [ -s "$out/doxygen-warnings.log" ]; then
   cat "$out/doxygen-warnings.log" >&2
   exit 1
 fi
+# Markup that Doxygen left raw (it does not warn about it) fails the build too.
+perl "$src/scripts/docs-lint-html.pl" "$out/html" ||
+  { echo "docs: raw markup in the generated pages (see above)" >&2; exit 1; }
 # MathJax from Debian's libjs-mathjax, linked so the pages work offline.
 ln -sfn "$mathjax" "$out/html/mathjax"
 echo "docs: $out/html/index.html"

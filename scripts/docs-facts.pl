@@ -1,0 +1,73 @@
+#!/usr/bin/env perl
+# Puts measured numbers into the docs pages: every {{PROGRAM:KEY}} in a page becomes the value
+# that PROGRAM saved as KEY in PLOTS_DIR/PROGRAM.facts (nn::Facts). A page never types a number a
+# program measures, so it cannot contradict the printout beside it. In filter mode it also puts
+# the file and line after every test name a page quotes (`name` of a TEST_CASE under tests/).
+#   docs-facts.pl check  PLOTS_DIR PAGE...          every placeholder has a value? (lists all that lack one)
+#   docs-facts.pl filter PLOTS_DIR SRC_DIR PAGE     the page as Doxygen reads it (its FILTER_PATTERNS)
+use strict;
+use warnings;
+
+my ($mode, $plots, @pages) = @ARGV;
+my $src = $mode && $mode eq 'filter' ? shift @pages : undef;
+die "usage: docs-facts.pl check PLOTS_DIR PAGE... | filter PLOTS_DIR SRC_DIR PAGE\n"
+  unless defined $mode && ($mode eq 'check' || $mode eq 'filter') && defined $plots && @pages;
+
+# Test names → "tests/…/file.cpp:line", from every TEST_CASE("…" under SRC_DIR/tests.
+my %test_at;
+if (defined $src) {
+  my @files = split /\n/, `find "$src/tests" -name '*.cpp' 2>/dev/null`;
+  for my $file (sort @files) {
+    open(my $fh, '<', $file) or next;
+    (my $rel = $file) =~ s{^\Q$src\E/}{};
+    while (my $line = <$fh>) {
+      $test_at{$1} //= "$rel:$." if $line =~ /TEST_CASE\(\s*"((?:[^"\\]|\\.)*)"/;
+    }
+    close $fh;
+  }
+}
+
+my %facts;    # program => { key => value }, read once per program
+sub facts_of {
+  my ($program) = @_;
+  return $facts{$program} if exists $facts{$program};
+  my %kv;
+  my $file = "$plots/$program.facts";
+  if (open(my $fh, '<', $file)) {
+    while (my $line = <$fh>) {
+      next if $line =~ /^\s*(#|$)/;
+      $kv{$1} = $2 if $line =~ /^([a-z0-9_]+) (\S+)\s*$/;
+    }
+    close $fh;
+  } else {
+    $facts{$program} = undef;
+    return undef;
+  }
+  return $facts{$program} = \%kv;
+}
+
+my $missing = 0;
+for my $page (@pages) {
+  open(my $fh, '<', $page) or die "docs-facts: cannot read $page: $!\n";
+  while (my $line = <$fh>) {
+    while ($line =~ /\{\{([a-z0-9_]+):([a-z0-9_]+)\}\}/g) {
+      my ($program, $key) = ($1, $2);
+      my $kv = facts_of($program);
+      my $why = !defined $kv ? "$plots/$program.facts does not exist"
+              : !exists $kv->{$key} ? "$plots/$program.facts has no '$key'" : undef;
+      if (defined $why) {
+        ++$missing;
+        print STDERR "docs: $page:$.: {{$program:$key}}: $why; run build/chapters/$program "
+                   . "(the main command runs every program)\n" if $mode eq 'check';
+      }
+    }
+    if ($mode eq 'filter') {
+      $line =~ s/\{\{([a-z0-9_]+):([a-z0-9_]+)\}\}/
+        my $kv = facts_of($1); defined $kv && exists $kv->{$2} ? $kv->{$2} : "(no value: $1:$2)"/ge;
+      $line =~ s/`([^`]+)`/exists $test_at{$1} ? "`$1` <small>($test_at{$1})<\/small>" : "`$1`"/ge;
+      print $line;
+    }
+  }
+  close $fh;
+}
+exit($mode eq 'check' && $missing ? 1 : 0);
