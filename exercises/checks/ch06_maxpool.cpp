@@ -30,7 +30,7 @@ NN_EXERCISE_CHECK(maxpool2d_backward, "4.2.6a", "Eqs. (49)-(51)",
                   "window it wins — Eq. (51) corrected, see the errata") {
   using nn::Shape;
   using nn::Tensor;
-  // 1. The report's Figure 8: 4×4 → 2×2, k = s = 2
+  // 1. Figure 8's layout with our values: 4×4 → 2×2, k = s = 2
   const Tensor<double> fig8(Shape{1, 1, 4, 4}, {1, 3, 2, 1, 4, 2, 0, 6, 5, 1, 7, 3, 0, 2, 4, 8});
   const Tensor<double> d8(Shape{1, 1, 2, 2}, {10, 20, 30, 40});
   const Tensor<double> want8(Shape{1, 1, 4, 4}, {0, 0, 0, 0, 10, 0, 0, 20, 30, 0, 0, 0, 0, 0, 0, 40});

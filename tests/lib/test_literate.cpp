@@ -171,12 +171,14 @@ TEST_CASE("the equations table: every loop it links is on a page, every tag has 
       for (std::sregex_iterator jt(t.begin(), t.end(), tag_re), jend; jt != jend; ++jt) tags.insert((*jt)[1].str());
     }
   }
-  const std::regex row_re(R"re(\n\| \((\d+)\) \|[^\n]*\| ([^|\n]*) \| ([^|\n]*) \|)re");
+  // a row: | @anchor eqN (N) | equation | code | loop | tests |
+  const std::regex row_re(R"re(\n\| @anchor eq(\d+) \((\d+)\) \|[^\n]*\| ([^|\n]*) \| ([^|\n]*) \|)re");
   std::set<int> rows, with_loop;
   for (std::sregex_iterator it(table.begin(), table.end(), row_re), end; it != end; ++it) {
-    const int n = std::stoi((*it)[1].str());
-    const std::string loop = (*it)[2].str(), tests = (*it)[3].str();
+    const int n = std::stoi((*it)[2].str());
+    const std::string loop = (*it)[3].str(), tests = (*it)[4].str();
     CAPTURE(n, loop, tests);
+    CHECK((*it)[1].str() == (*it)[2].str());  // the row's anchor names its own equation
     rows.insert(n);
     std::smatch m;
     if (std::regex_search(loop, m, std::regex(R"re(@ref (code_\S+))re"))) {
@@ -186,7 +188,7 @@ TEST_CASE("the equations table: every loop it links is on a page, every tag has 
     CHECK(tests.find("[eq" + std::to_string(n) + "]") != std::string::npos);
     CHECK(tags.count("eq" + std::to_string(n)) == 1);
   }
-  CHECK(rows.size() == 63);
+  REQUIRE(rows.size() == 63);
   CHECK(*rows.begin() == 1);
   CHECK(*rows.rbegin() == 63);
   CHECK(with_loop.size() >= 20);
@@ -257,4 +259,82 @@ TEST_CASE("no file points outside the repository", "[docs][literate]") {
       CHECK(text.find(word) == std::string::npos);
     }
   }
+}
+
+namespace {
+
+/// The numbers that a page states in its prose and that look measured (accuracies, times,
+/// rates, speed-ups, mAPs, errors), as "page:line: text" — outside code, formulas and the
+/// {{PROGRAM:KEY}} placeholders that the docs build fills from the programs' .facts files.
+std::vector<std::string> typed_measurements(const fs::path& page) {
+  static const std::vector<std::regex> measured = {
+      std::regex(R"(\d+(\.\d+)?\s?%)"),                                            // 99.30 %
+      std::regex(R"(\b\d+(\.\d+)?\s?(s|ms|min|minutes|seconds)\b)"),              // 13.6 s
+      std::regex(R"(\d+(\.\d+)?k?\s?(GFLOP/s|images/s|img/s))"),                  // 59 GFLOP/s
+      std::regex(R"(\b\d+(\.\d+)?\s?×(?!\s?\d))"),                                  // 1.8× (not 28×28)
+      std::regex(R"(\b0\.\d{3,})"),                                               // mAP 0.9489
+      std::regex(R"(\b\d(\.\d+)?e-\d+)"),                                          // 4.8e-9
+  };
+  // A stated constant of the code is not a measurement: "h = 1e-5", "tolerance 1e-7", "below".
+  static const std::regex constant_before(
+      R"((h\s*=|ε\s*=|eps\s*=|default|tolerance|threshold|thresholds|below|under|within|<|≤|at most|step)\s*(of\s*)?$)");
+  std::vector<std::string> found;
+  std::istringstream in(read(page));
+  std::string line;
+  bool code = false;
+  for (int n = 1; std::getline(in, line); ++n) {
+    static const std::regex fence(R"(^\s*(```|~~~|[@\\](code|endcode|verbatim|endverbatim)\b))");
+    if (std::regex_search(line, fence)) {
+      code = !code;
+      continue;
+    }
+    static const std::regex command(R"(^\s*[@\\](snippet|image|verbinclude|include|anchor)\b)");
+    if (code || std::regex_search(line, command)) continue;
+    static const std::regex stripped(R"(`[^`]*`|\\f\$.*?\\f\$|\{\{[a-z0-9_]+:[a-z0-9_]+\}\}|<!--.*?-->)");
+    line = std::regex_replace(line, stripped, " ");
+    for (const auto& re : measured)
+      for (auto it = std::sregex_iterator(line.begin(), line.end(), re); it != std::sregex_iterator(); ++it) {
+        const std::string before = line.substr(0, static_cast<std::size_t>(it->position()));
+        if (std::regex_search(before, constant_before)) continue;
+        found.push_back(page.filename().string() + ":" + std::to_string(n) + ": '" + it->str() + "' in: " + line);
+      }
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("no page types a number that a program measures: it quotes {{PROGRAM:KEY}}", "[docs][numbers]") {
+  // design_notes.md is the exception: its speed facts are benchmark records, each with the
+  // command that measured it, not numbers of a program the main command runs.
+  std::vector<std::string> found;
+  int scanned = 0;
+  for (const auto& page : pages()) {
+    if (page.filename() == "design_notes.md") continue;
+    ++scanned;
+    const auto more = typed_measurements(page);
+    found.insert(found.end(), more.begin(), more.end());
+  }
+  CHECK(scanned >= 15);
+  std::string list;
+  for (const auto& f : found) list += f + "\n";
+  INFO("numbers typed into the pages (quote the program's fact instead, see nn::Facts):\n" << list);
+  CHECK(found.empty());
+}
+
+TEST_CASE("the measured-number check finds typed numbers and passes quoted ones", "[docs][numbers]") {
+  const fs::path page = fs::temp_directory_path() / "nn_numbers_check_page.md";
+  {
+    std::ofstream f(page);
+    f << "LeNet-5 reaches 99.30 % in 13.6 s, at 1.8× PyTorch; mAP 0.9489; worst error 4.8e-9.\n"
+         "Quoted: {{ch08_lenet_bn:test_accuracy}} %, shapes 28×28, h = 1e-5, tolerance 1e-7.\n"
+         "```\n99.99 % inside code\n```\n"
+         "Inline `12.5 s` and \\f$ 0.5\\% \\f$ are not prose.\n";
+  }
+  const auto found = typed_measurements(page);
+  fs::remove(page);
+  std::string list;
+  for (const auto& f : found) list += f + "\n";
+  INFO(list);
+  CHECK(found.size() == 5);  // 99.30 %, 13.6 s, 1.8×, 0.9489, 4.8e-9 — and nothing on lines 2–6
 }

@@ -1,4 +1,4 @@
-// §4.2.5–4.2.6, Eqs. (46)–(51): max-pooling — the report's Figure 8, output sizes from the one
+// §4.2.5–4.2.6, Eqs. (46)–(51): max-pooling — Figure 8's layout (our values), output sizes from the one
 // size formula, the tie rule, overlapping windows whose deltas sum, gradient checks, the layer
 // object and the shape errors.
 #include <array>
@@ -37,7 +37,7 @@ Tensor<double> random_tensor(const Shape& s, unsigned seed) {
 
 using test::probe;
 
-// The report's Figure 8 sized input: 4×4 → 2×2 with k = s = 2.
+// Figure 8's sizes (the draft gives no values; these are ours): 4×4 → 2×2 with k = s = 2.
 const Tensor<double> kFigure8(Shape{1, 1, 4, 4}, {1, 3, 2, 1,   //
                                                   4, 2, 0, 6,   //
                                                   5, 1, 7, 3,   //
