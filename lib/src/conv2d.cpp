@@ -116,8 +116,8 @@ Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X
       for (std::size_t j = 0; j < kH; ++j)
         for (std::size_t i = 0; i < kW; ++i)
           W_rot(cp, c, j, i) = W(cp, c, kH - 1 - j, kW - 1 - i);  // step 2
-  // Step 3: the full convolution Σ_c′ rot(W_{c′,c}) * δ_{r,c′} — a stride-1
-  // convolution of D — gives ∂L/∂X̃, the gradient of the padded input.
+  // Step 3: Σ_c′ D_{r,c′} ∗ rot(W_{c′,c}), Eq. (39)'s cross-correlation at
+  // stride 1, map first, gives ∂L/∂X̃, the gradient of the padded input.
   // Step 4: crop p from every side.
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t c = 0; c < C; ++c)
@@ -130,7 +130,7 @@ Conv2dGradients<T> conv2d_backward_naive(const Tensor<T>& dY, const Tensor<T>& X
             for (std::size_t j = 0; j < kH; ++j)
               for (std::size_t i = 0; i < kW; ++i)
                 sum += W_rot(cp, c, j, i) * D(r, cp, hp + j, wp + i);  // step 3
-          // step 4, Eq. (42): crop_p(Σ_c′ rot(W) * pad(dilate(δ)))
+          // step 4, Eq. (42): crop_p(Σ_c′ pad(dilate(δ)) ∗ rot(W))
           g.dX(r, c, hp - p, wp - p) = sum;
         }
   // [eq42]

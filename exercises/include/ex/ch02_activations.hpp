@@ -6,6 +6,9 @@
 
 #include <functional>
 
+/// @namespace ex
+/// @brief The exercises: library functions with their bodies removed, for you to write in
+///        `exercises/stubs/` and check with `bash scripts/exercises.sh`.
 namespace ex {
 
 /// @brief Exercise 4.1a — the derivative of the sigmoid, Eq. (11): σ′(x) = σ(x)(1 − σ(x)).

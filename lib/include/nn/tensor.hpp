@@ -18,6 +18,10 @@
 
 #include "nn/errors.hpp"
 
+/// @namespace nn
+/// @brief The library: the report's mathematics (tensors, layers, losses, their forward and
+///        backward passes), and the data sets, applications and tools the chapter programs use.
+///        See @ref mainpage "the map of the library" for where each part lives.
 namespace nn {
 
 /// @brief The dimensions of a tensor of rank 1–4, outermost first.

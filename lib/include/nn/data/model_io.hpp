@@ -14,7 +14,7 @@
 /// | … | per tensor: u32 rank, rank × u64 dimensions, then the float32 values in row-major order |
 /// | 4 | u32 CRC-32 (the zip/PNG polynomial) of every byte before it |
 ///
-/// Layer lines: `layer Dense n m`, `layer Conv2d C C' kH kW stride pad`,
+/// Layer lines: `layer Dense n m`, `layer Conv2d C C′ kH kW stride pad`,
 /// `layer MaxPool2d kH kW sH sW`, `layer Activation sigmoid|tanh|relu`, `layer Flatten`,
 /// `layer BatchNorm2d C eps momentum`, `layer BatchNorm1d C eps momentum`. The tensors follow
 /// in the order of Sequential::parameters() and then Sequential::buffers().
