@@ -15,6 +15,7 @@ die "usage: docs-facts.pl check PLOTS_DIR PAGE... | filter PLOTS_DIR SRC_DIR PAG
 
 # Test names → "tests/…/file.cpp:line", from every TEST_CASE("…" under SRC_DIR/tests.
 my %test_at;
+my %program_src;
 if (defined $src) {
   my @files = split /\n/, `find "$src/tests" -name '*.cpp' 2>/dev/null`;
   for my $file (sort @files) {
@@ -25,6 +26,36 @@ if (defined $src) {
     }
     close $fh;
   }
+  # Program names → their source: chapters/chNN_slug/stem.cpp is the program chNN_stem.
+  for my $file (split /\n/, `find "$src/chapters" -name '*.cpp' 2>/dev/null`) {
+    next unless $file =~ m{/chapters/(ch\d\d)_[^/]+/([^/]+)\.cpp$};
+    $program_src{"$1_$2"} = $file;
+  }
+}
+
+# Doxygen's name for the source page of a file: foo_bar.cpp → foo__bar_8cpp_source.html; a
+# name that several folders share gets its folder too (ch03_dense/errata.cpp →
+# ch03__dense_2errata_8cpp_source.html).
+my %basename_count;
+sub source_page {
+  my ($path) = @_;
+  (my $name = $path) =~ s{.*/}{};
+  if (!%basename_count) {
+    for my $f (split /\n/, `find "$src/chapters" "$src/tests/lib" "$src/lib/include" "$src/exercises/include" -name '*.[ch]pp' 2>/dev/null`) {
+      (my $b = $f) =~ s{.*/}{};
+      ++$basename_count{$b};
+    }
+  }
+  if (($basename_count{$name} // 0) > 1 && $path =~ m{([^/]+)/[^/]+$}) { $name = "$1/$name"; }
+  $name =~ s/_/__/g;
+  $name =~ s/\./_8/g;
+  $name =~ s{/}{_2}g;
+  return "${name}_source.html";
+}
+sub test_link {
+  my ($at) = @_;
+  my ($file, $line) = $at =~ /^(.*):(\d+)$/;
+  return sprintf('<small>(<a href="%s#l%05d">%s</a>)</small>', source_page($file), $line, $at);
 }
 
 my %facts;    # program => { key => value }, read once per program
@@ -64,7 +95,9 @@ for my $page (@pages) {
     if ($mode eq 'filter') {
       $line =~ s/\{\{([a-z0-9_]+):([a-z0-9_]+)\}\}/
         my $kv = facts_of($1); defined $kv && exists $kv->{$2} ? $kv->{$2} : "(no value: $1:$2)"/ge;
-      $line =~ s/`([^`]+)`/exists $test_at{$1} ? "`$1` <small>($test_at{$1})<\/small>" : "`$1`"/ge;
+      $line =~ s/`([^`]+)`/exists $test_at{$1} ? "`$1` " . test_link($test_at{$1})
+                         : exists $program_src{$1} ? "`$1` <small>(<a href=\"" . source_page($program_src{$1}) . "\">source<\/a>)<\/small>"
+                         : "`$1`"/ge;
       print $line;
     }
   }

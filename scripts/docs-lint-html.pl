@@ -45,6 +45,20 @@ for my $page (@pages) {
     }
   }
 }
+# Every link from a page to another file of the docs leads somewhere.
+for my $page (glob("$dir/*.html")) {
+  open(my $fh, '<', $page) or next;
+  local $/;
+  my $html = <$fh>;
+  close $fh;
+  my %seen;
+  while ($html =~ /href="([A-Za-z0-9_.\-]+\.(?:html|png|svg))(?:#[^"]*)?"/g) {
+    next if $seen{$1}++ || -e "$dir/$1";
+    (my $name = $page) =~ s{.*/}{};
+    print STDERR "docs: $name: a link to $1, which does not exist\n";
+    ++$found;
+  }
+}
 # The navigation tree shows headings as plain text: code or tags in a heading show up raw there.
 for my $js (glob("$dir/navtreedata.js"), glob("$dir/navtreeindex*.js")) {
   open(my $fh, '<', $js) or next;
