@@ -33,6 +33,24 @@ if (defined $src) {
   }
 }
 
+# "Eq. (42)" and "Eqs. (40)–(43)" in a page's prose link to the equations page's rows, except in
+# headings, Doxygen commands, code spans, formulas and lines that already link an equation.
+sub link_equations {
+  my ($line) = @_;
+  return $line if $line =~ /^\s*(#|[@\\]\w)/ || $line =~ /\@ref eq\d/;
+  my @parts = split /(`[^`]*`|\\f\$.*?\\f\$|\\f\[.*?\\f\]|\*\*.*?\*\*|<b>.*?<\/b>)/, $line;
+  for my $part (@parts) {
+    next if $part =~ /^(`|\\f|\*\*|<b>)/;
+    $part =~ s{(Eqs?\.\s)\((\d+)\)((?:\s?(?:–|-)\s?)\((\d+)\))?}{
+      my ($pre, $a, $range, $b) = ($1, $2, $3, $4);
+      my $out = ($a >= 1 && $a <= 63) ? "$pre\@ref eq$a \"($a)\"" : "$pre($a)";
+      if (defined $range) { $out .= ($b >= 1 && $b <= 63) ? "–\@ref eq$b \"($b)\"" : "–($b)"; }
+      $out
+    }ge;
+  }
+  return join '', @parts;
+}
+
 # Doxygen's name for the source page of a file: foo_bar.cpp → foo__bar_8cpp_source.html; a
 # name that several folders share gets its folder too (ch03_dense/errata.cpp →
 # ch03__dense_2errata_8cpp_source.html).
@@ -78,6 +96,7 @@ sub facts_of {
 }
 
 my $missing = 0;
+my $in_code = 0;
 for my $page (@pages) {
   open(my $fh, '<', $page) or die "docs-facts: cannot read $page: $!\n";
   while (my $line = <$fh>) {
@@ -95,6 +114,8 @@ for my $page (@pages) {
     if ($mode eq 'filter') {
       $line =~ s/\{\{([a-z0-9_]+):([a-z0-9_]+)\}\}/
         my $kv = facts_of($1); defined $kv && exists $kv->{$2} ? $kv->{$2} : "(no value: $1:$2)"/ge;
+      $in_code = !$in_code if $line =~ /^\s*(```|~~~|[@\\](code|endcode|verbatim|endverbatim)\b)/;
+      $line = link_equations($line) unless $in_code || $line =~ /^ {4}/ || $page =~ m{(^|/)equations\.md$};
       $line =~ s/`([^`]+)`/exists $test_at{$1} ? "`$1` " . test_link($test_at{$1})
                          : exists $program_src{$1} ? "`$1` <small>(<a href=\"" . source_page($program_src{$1}) . "\">source<\/a>)<\/small>"
                          : "`$1`"/ge;
