@@ -278,6 +278,15 @@ TEST_CASE("drawing boxes and text stays inside the image", "[ch08][detection][dr
   nn::draw_text(im, 14, 14, "7 face", nn::Rgb{1, 1, 1}, 1);    // clipped, no crash
   Tensor<float> gray(Shape{1, 1, 4, 4});
   CHECK_THROWS_AS(nn::draw_box(gray, Box{}, nn::Rgb{}), nn::shape_error);
+  // dashed (dash 2): along the top edge from x1 = 2, pixels 2, 3 drawn, 4, 5 left out, 6, 7 drawn
+  Tensor<float> dashed = nn::gray_to_rgb(Tensor<float>(Shape{1, 1, 16, 16}, 0.5f), 1);
+  nn::draw_box(dashed, Box{2, 2, 14, 14}, nn::Rgb{0, 0, 1}, 1, 2);
+  CHECK(dashed(0, 2, 2, 2) == 1.0f);
+  CHECK(dashed(0, 2, 2, 3) == 1.0f);
+  CHECK(dashed(0, 2, 2, 4) == 0.5f);
+  CHECK(dashed(0, 2, 2, 5) == 0.5f);
+  CHECK(dashed(0, 2, 2, 6) == 1.0f);
+  CHECK(dashed(0, 2, 4, 2) == 0.5f);  // the left edge is dashed the same way, from y1
 }
 
 TEST_CASE("end to end: the grid detector learns generated scenes", "[ch08][detection][train]") {

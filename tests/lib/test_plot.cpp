@@ -66,6 +66,52 @@ TEST_CASE("Figure::cells lays out one feature map as (w, h, value); labelled_cel
   CHECK_THROWS_AS(fig.cells(nn::Tensor<double>(nn::Shape{2, 3})), nn::shape_error);
 }
 
+TEST_CASE("The colour maps: one formula for gnuplot and for the text colours", "[plot]") {
+  // the signed map: blue at −L, near-white at 0, orange at +L; the lines' sign colours are its ends
+  CHECK(nn::map_colour(nn::ColourMap::signed_values, 0.0) == "#2166ac");
+  CHECK(nn::map_colour(nn::ColourMap::signed_values, 0.5) == "#f7f7f7");
+  CHECK(nn::map_colour(nn::ColourMap::signed_values, 1.0) == "#b35806");
+  CHECK(nn::sign_colour(-3) == "#2166ac");
+  CHECK(nn::sign_colour(0.2) == "#b35806");
+  CHECK(nn::map_colour(nn::ColourMap::non_negative, 0.0) == "#440154");  // viridis
+  CHECK(nn::map_colour(nn::ColourMap::non_negative, 1.0) == "#fde725");
+  CHECK(nn::map_colour(nn::ColourMap::signed_values, 0.0, 0.0) == "#ffffff");  // fully faded
+  // white text on the dark ends, black on the light middle
+  CHECK(nn::text_colour(nn::ColourMap::signed_values, 0.0) == "#ffffff");
+  CHECK(nn::text_colour(nn::ColourMap::signed_values, 0.5) == "#000000");
+  CHECK(nn::text_colour(nn::ColourMap::non_negative, 0.0) == "#ffffff");
+  CHECK(nn::text_colour(nn::ColourMap::non_negative, 1.0) == "#000000");
+  CHECK(nn::rgb_number("#0000ff") == 255.0);
+  CHECK_THROWS_AS(nn::rgb_number("blue"), std::invalid_argument);
+  // ten distinct series colours, each with a dash type
+  for (std::size_t a = 0; a < 10; ++a)
+    for (std::size_t b = a + 1; b < 10; ++b) CHECK(nn::series_colour(a) != nn::series_colour(b));
+  CHECK(nn::series_style(1).find("dt 2") != std::string::npos);
+  const nn::Tensor<double> t(nn::Shape{1, 3}, {0.5, -2.0, 1.0});
+  CHECK(nn::largest_magnitude({&t}) == 2.0);
+}
+
+TEST_CASE("Figure::colour_map sets a symmetric signed range, a colour bar and readable labels", "[plot]") {
+  const auto dir = fresh_dir("plot_colours");
+  const std::string cmd = ">" + (dir / "captured.gp").string();
+  ::setenv("GNUPLOT_IOSTREAM_CMD", cmd.c_str(), 1);
+  nn::Figure fig(dir, "signed", 2000, 1000);  // wider than the docs' column: shrunk to it
+  nn::Tensor<double> X(nn::Shape{1, 1, 1, 2}, {-1.5, 0.25});
+  fig.signed_colours(nn::largest_magnitude({&X}), "δ");
+  fig.labelled_cells(fig.cells(X), "%.2f");
+  CHECK_THROWS(fig.render());  // the capture writes no PNG
+  ::unsetenv("GNUPLOT_IOSTREAM_CMD");
+  const std::string gp = read(dir / "signed.gp");
+  CAPTURE(gp);
+  CHECK(gp.find("size 640,320") != std::string::npos);
+  CHECK(gp.find("set cbrange [-1.5:1.5]") != std::string::npos);
+  CHECK(gp.find("set palette defined (0 '#2166ac'") != std::string::npos);
+  CHECK(gp.find("set colorbox") != std::string::npos);
+  CHECK(gp.find("set cblabel 'δ'") != std::string::npos);
+  CHECK(gp.find("tc rgb variable") != std::string::npos);
+  CHECK_THROWS_AS(fig.colour_map(nn::ColourMap::non_negative, 0, 10, "count", true), std::invalid_argument);
+}
+
 TEST_CASE("Figure fails clearly when gnuplot is missing", "[plot]") {
   const auto dir = fresh_dir("plot_missing");
   const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";

@@ -270,13 +270,17 @@ const char* glyph(char ch) {
 }
 }  // namespace
 
-void draw_box(Tensor<float>& image, const Box& box, Rgb colour, int thickness) {
+void draw_box(Tensor<float>& image, const Box& box, Rgb colour, int thickness, int dash) {
   require_rgb(image, "draw_box");
   const long x1 = std::lround(box.x1), y1 = std::lround(box.y1);
   const long x2 = std::lround(box.x2) - 1, y2 = std::lround(box.y2) - 1;
+  // pixel d of a side (counted from the corner) is drawn on a solid line, or in a dash's "on" half
+  const auto on = [dash](long d) { return dash <= 0 || (d / dash) % 2 == 0; };
   for (int t = 0; t < thickness; ++t) {
-    for (long x = x1; x <= x2; ++x) put(image, x, y1 + t, colour), put(image, x, y2 - t, colour);
-    for (long y = y1; y <= y2; ++y) put(image, x1 + t, y, colour), put(image, x2 - t, y, colour);
+    for (long x = x1; x <= x2; ++x)
+      if (on(x - x1)) put(image, x, y1 + t, colour), put(image, x, y2 - t, colour);
+    for (long y = y1; y <= y2; ++y)
+      if (on(y - y1)) put(image, x1 + t, y, colour), put(image, x2 - t, y, colour);
   }
 }
 

@@ -3,9 +3,14 @@
 #include "nn/tools/plot.hpp"
 #include "nn/tools/files.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <unistd.h>
@@ -15,6 +20,122 @@
 namespace nn {
 
 namespace fs = std::filesystem;
+
+// ---- colours ------------------------------------------------------------------------------------
+// The one place where the figures' colours are defined. gnuplot's `palette defined` interpolates
+// linearly in RGB between its points, and so does map_colour(): the text colours chosen here
+// match what gnuplot draws.
+
+namespace {
+
+struct Stop {
+  double t;           // position in [0, 1]
+  std::uint32_t rgb;  // 0xrrggbb
+};
+
+// Signed values: ColorBrewer's RdBu blues below 0 and PuOr oranges above it (their 7-class
+// versions), meeting at the neutral #f7f7f7. Blue against orange stays apart for protan, deutan
+// and tritan eyes, and both ends are dark, so |value| reads as depth of colour.
+constexpr Stop kSigned[] = {{0.0, 0x2166ac},     {1.0 / 6, 0x67a9cf}, {2.0 / 6, 0xd1e5f0}, {0.5, 0xf7f7f7},
+                            {4.0 / 6, 0xfee0b6}, {5.0 / 6, 0xf1a340}, {1.0, 0xb35806}};
+// Non-negative values: viridis (matplotlib's) at nine evenly spaced points; its lightness rises
+// steadily from end to end, so it also reads in grey.
+constexpr Stop kViridis[] = {{0.0, 0x440154},   {0.125, 0x472d7b}, {0.25, 0x3b528b}, {0.375, 0x2c728e}, {0.5, 0x21908c},
+                             {0.625, 0x27ad81}, {0.75, 0x5dc863},  {0.875, 0xaadc32}, {1.0, 0xfde725}};
+// Lines and boxes: Okabe and Ito's colours (yellow left out: it does not read on white), then
+// Tol's wine and olive and a grey, for ten distinct ones.
+constexpr const char* kSeries[] = {"#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7",
+                                   "#56b4e9", "#000000", "#882255", "#999933", "#777777"};
+
+struct Colour {
+  double r, g, b;  // in [0, 1]
+};
+
+Colour colour_of(std::uint32_t rgb) {
+  return {double((rgb >> 16) & 0xff) / 255, double((rgb >> 8) & 0xff) / 255, double(rgb & 0xff) / 255};
+}
+
+// A colour blended towards white: strength 1 keeps it, 0 gives white.
+Colour faded(Colour c, double strength) {
+  return {1 - strength * (1 - c.r), 1 - strength * (1 - c.g), 1 - strength * (1 - c.b)};
+}
+
+template <std::size_t N>
+Colour interpolate(const Stop (&stops)[N], double t) {
+  t = std::clamp(t, 0.0, 1.0);
+  std::size_t i = 0;
+  while (i + 2 < N && t > stops[i + 1].t) ++i;
+  const double u = (t - stops[i].t) / (stops[i + 1].t - stops[i].t);
+  const Colour a = colour_of(stops[i].rgb), b = colour_of(stops[i + 1].rgb);
+  return {a.r + u * (b.r - a.r), a.g + u * (b.g - a.g), a.b + u * (b.b - a.b)};
+}
+
+Colour colour_at(ColourMap map, double t, double strength) {
+  const Colour c = map == ColourMap::signed_values ? interpolate(kSigned, t) : interpolate(kViridis, t);
+  return faded(c, strength);
+}
+
+std::string hex(Colour c) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", unsigned(std::lround(255 * c.r)), unsigned(std::lround(255 * c.g)),
+                unsigned(std::lround(255 * c.b)));
+  return buf;
+}
+
+// White text reads better than black where its contrast ratio (WCAG 2: (L1 + 0.05)/(L2 + 0.05)
+// of the relative luminances) is the higher one.
+bool wants_white_text(Colour c) {
+  auto linear = [](double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+  const double L = 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
+  return (1.0 + 0.05) / (L + 0.05) > (L + 0.05) / 0.05;
+}
+
+// gnuplot's `palette defined (…)` for a map.
+std::string palette_setting(ColourMap map, double strength) {
+  std::ostringstream os;
+  os << "palette defined (";
+  const auto emit = [&](const auto& stops) {
+    for (std::size_t i = 0; i < std::size(stops); ++i)
+      os << (i ? ", " : "") << std::setprecision(4) << stops[i].t << " '"
+         << hex(faded(colour_of(stops[i].rgb), strength)) << "'";
+  };
+  if (map == ColourMap::signed_values) emit(kSigned);
+  else emit(kViridis);
+  os << ")";
+  return os.str();
+}
+
+}  // namespace
+
+std::string map_colour(ColourMap map, double t, double strength) { return hex(colour_at(map, t, strength)); }
+
+std::string text_colour(ColourMap map, double t, double strength) {
+  return wants_white_text(colour_at(map, t, strength)) ? "#ffffff" : "#000000";
+}
+
+std::string sign_colour(double v) {
+  if (v > 0) return hex(colour_at(ColourMap::signed_values, 1.0, 1.0));
+  if (v < 0) return hex(colour_at(ColourMap::signed_values, 0.0, 1.0));
+  return "#999999";
+}
+
+std::string series_colour(std::size_t k) { return kSeries[k % std::size(kSeries)]; }
+
+double largest_magnitude(const std::vector<const Tensor<double>*>& tensors) {
+  double m = 1e-12;
+  for (const auto* t : tensors)
+    for (double v : *t) m = std::max(m, std::abs(v));
+  return m;
+}
+
+double rgb_number(const std::string& colour) {
+  if (colour.size() != 7 || colour[0] != '#') throw std::invalid_argument("rgb_number: '" + colour + "' is not #rrggbb");
+  return double(std::stoul(colour.substr(1), nullptr, 16));
+}
+
+std::string series_style(std::size_t k) {
+  return "lc rgb '" + series_colour(k) + "' dt " + std::to_string(1 + k % 5);
+}
 
 bool gnuplot_available() {
   const char* path = std::getenv("PATH");
@@ -30,7 +151,12 @@ bool gnuplot_available() {
 }
 
 Figure::Figure(fs::path out_dir, std::string name, int width, int height)
-    : dir_(std::move(out_dir)), name_(std::move(name)), width_(width), height_(height) {}
+    : dir_(std::move(out_dir)), name_(std::move(name)), width_(width), height_(height) {
+  if (width_ > kFigureMaxWidth) {  // no wider than the docs' text column: shrink, keeping the shape
+    height_ = int(std::lround(double(height_) * kFigureMaxWidth / width_));
+    width_ = kFigureMaxWidth;
+  }
+}
 
 Figure& Figure::set(const std::string& setting) {
   pre_.push_back("set " + setting);
@@ -40,6 +166,61 @@ Figure& Figure::set(const std::string& setting) {
 Figure& Figure::command(const std::string& cmd) {
   pre_.push_back(cmd);
   return *this;
+}
+
+Figure& Figure::colour_map(ColourMap map, double lo, double hi, const std::string& label, bool log,
+                           double strength) {
+  if (!(lo < hi) || (log && lo <= 0))
+    throw std::invalid_argument("Figure::colour_map of " + name_ + ": the range [" + std::to_string(lo) + ", " +
+                                std::to_string(hi) + "] is empty" + (log ? " or not positive (log scale)" : ""));
+  has_map_ = true, map_ = map, map_lo_ = lo, map_hi_ = hi, map_log_ = log, map_strength_ = strength;
+  std::ostringstream range;
+  range << std::setprecision(10) << "cbrange [" << lo << ":" << hi << "]";
+  set(palette_setting(map, strength)).set(range.str());
+  if (log) {
+    set("logscale cb").set("cbtics auto");
+  } else {  // about four steps of 1, 2 or 5 × 10^k: gnuplot's own choice crowds a short bar
+    command("unset logscale cb");
+    const double raw = (hi - lo) / 4, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double step = raw <= magnitude ? magnitude : raw <= 2 * magnitude ? 2 * magnitude
+                                                     : raw <= 5 * magnitude ? 5 * magnitude : 10 * magnitude;
+    std::ostringstream tics;
+    tics << std::setprecision(6) << "cbtics " << step;
+    set(tics.str());
+  }
+  set("colorbox");
+  // gnuplot sets the bar's title against its tics; one character further keeps it off wide labels
+  std::string quoted;  // in gnuplot's single quotes, ' is written ''
+  for (char ch : label) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return label.empty() ? command("unset cblabel") : set("cblabel '" + quoted + "' offset 1,0");
+}
+
+Figure& Figure::signed_colours(double limit, const std::string& label) {
+  return colour_map(ColourMap::signed_values, -limit, limit, label);
+}
+
+std::string Figure::text_colour_of(const std::string& value) const {
+  if (!has_map_) return "(0x000000)";
+  // Both maps are light on one interval [a, b] of t and dark outside it: find it on a fine grid.
+  const int n = 1000;
+  int first = -1, last = -1;
+  for (int i = 0; i <= n; ++i)
+    if (!wants_white_text(colour_at(map_, double(i) / n, map_strength_))) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  if (first < 0) return "(0xffffff)";
+  std::ostringstream t, os;
+  t << std::setprecision(10);
+  if (map_log_) t << "((log(" << value << ") - log(" << map_lo_ << ")) / (log(" << map_hi_ << ") - log(" << map_lo_ << ")))";
+  else t << "((" << value << " - (" << map_lo_ << ")) / (" << map_hi_ - map_lo_ << "))";
+  std::string light = "1";  // a condition true on the light interval (t outside [0, 1] takes the end colour)
+  os << std::setprecision(4);
+  if (first > 0) os << t.str() << " >= " << double(first) / n;
+  if (first > 0 && last < n) os << " && ";
+  if (last < n) os << t.str() << " <= " << double(last) / n;
+  if (first > 0 || last < n) light = os.str();
+  return "(" + light + " ? 0x000000 : 0xffffff)";
 }
 
 int Figure::block(const std::vector<std::vector<double>>& columns) {
@@ -118,7 +299,8 @@ int Figure::cells(const Tensor<double>& X, std::size_t r, std::size_t c) {
 Figure& Figure::labelled_cells(int b, const std::string& format, const std::string& label_style) {
   plot(data(b) + " using 1:2:3 with image notitle");
   // `$3 + 0` turns gnuplot's −0 into 0, so a zero never prints as "-0.0"
-  return plot(data(b) + " using 1:2:(sprintf('" + format + "', $3 + 0)) with labels " + label_style + " notitle");
+  return plot(data(b) + " using 1:2:(sprintf('" + format + "', $3 + 0)):" + text_colour_of("$3") +
+              " with labels tc rgb variable " + label_style + " notitle");
 }
 
 Figure& Figure::next_panel() {

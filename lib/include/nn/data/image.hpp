@@ -60,7 +60,9 @@ struct Rgb {
 /// @param box        the box, pixels
 /// @param colour     its colour
 /// @param thickness  line width in pixels (drawn inside the box)
-void draw_box(Tensor<float>& image, const Box& box, Rgb colour, int thickness = 1);
+/// @param dash       0 for a solid line; n > 0 for a dashed one, n pixels drawn and n left out in
+///                   turn along each side, starting at its corners
+void draw_box(Tensor<float>& image, const Box& box, Rgb colour, int thickness = 1, int dash = 0);
 
 /// @brief Writes text with a 3×5 pixel font (digits, a–z, '.', '-', ' ', '%'), scaled by an
 ///        integer factor, top-left corner at (x, y), on a dark backing; clipped to the image.
