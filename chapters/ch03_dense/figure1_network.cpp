@@ -44,10 +44,11 @@ int run(const nn::ChapterArgs& args) {
   out << "Figure 1: widths n0 → n1 → 3 → 1 (Eq. (6) fixes the last two). Rows where a count is 24,\n"
          "and the network the figure's text describes (3 → 3 → 3 → 1):\n"
       << count.str()
-      << "24 is reached only with one bias *neuron* per layer (a), by 3 → 3 → 3 → 1 (or 6 → 2 → 3 → 1,\n"
-         "15 → 1 → 3 → 1); with one bias per neuron (b) the count n1(n0 + 4) + 7 = 24 has no sensible\n"
-         "solution (only n1 = 1, n0 = 13). So Figure 1 is 3 → 3 → 3 → 1 with one shared bias per layer:\n"
-         "9 + 1 + 9 + 1 + 3 + 1 = 24. Our nn::Dense stores one bias per neuron, 28 parameters.\n\n";
+      << "With one bias *neuron* per layer (a), 24 is reached by 3 → 3 → 3 → 1, 6 → 2 → 3 → 1 and\n"
+         "15 → 1 → 3 → 1: the count does not fix the widths. With one bias per neuron (b),\n"
+         "n1(n0 + 4) + 7 = 24 only for n1 = 1, n0 = 13. We draw 3 → 3 → 3 → 1 with one shared bias\n"
+         "per layer (9 + 1 + 9 + 1 + 3 + 1 = 24): our choice, not the draft's. Our nn::Dense stores\n"
+         "one bias per neuron, 28 parameters.\n\n";
 
   // ---- 2. Build it with the library, with shared biases ------------------------------------
   //! [build]
@@ -58,7 +59,7 @@ int run(const nn::ChapterArgs& args) {
     dense.push_back(&net.add<nn::Dense<double>>(kWidths[l], kWidths[l + 1], nn::Init::xavier_uniform, rng));
     net.add<nn::Activation<double>>(kF);
   }
-  const double bias_neuron[] = {0.1, -0.2, 0.3};  // the red neurons of Figure 1: one value per layer
+  const double bias_neuron[] = {0.1, -0.2, 0.3};  // the bias neurons of Figure 1: one value per layer
   for (std::size_t l = 0; l < dense.size(); ++l) dense[l]->bias().fill(bias_neuron[l]);
   const nn::Tensor<double> X0(nn::Shape{1, 3}, {0.5, -1.0, 2.0});  // one example (R = 1)
   const nn::Tensor<double> yhat = net.forward(X0);
@@ -114,11 +115,12 @@ int run(const nn::ChapterArgs& args) {
   nn::write_file_atomically(txt, out.str());
   nn::report_written(txt);
 
-  // ---- 5. Draw Figure 1: neurons, bias neurons, weights (width ∝ |W|, blue > 0, red < 0) ----
-  nn::Figure fig(args.out, "ch03_figure1_network", 900, 520);
+  // ---- 5. Draw Figure 1: neurons, bias neurons, weights (width ∝ |W|, colour nn::sign_colour) ----
+  nn::Figure fig(args.out, "ch03_figure1_network", 640, 420);
   fig.command("unset border").command("unset xtics").command("unset ytics").command("unset key");
   fig.set("xrange [-0.6:3.6]").set("yrange [-1.9:1.6]");
-  fig.set("title 'Figure 1: 3 → 3 → 3 → 1 with one bias neuron per layer (24 parameters); blue W > 0, red W < 0, width ∝ |W|'");
+  fig.set("title \"Figure 1: 3 → 3 → 3 → 1, one bias neuron (purple) per layer, 24 parameters\\n"
+          "weights: orange W > 0, blue W < 0, line width ∝ |W|\"");
   auto ypos = [](std::size_t i, std::size_t n) { return (double(n) - 1) / 2.0 - double(i); };
   std::vector<std::vector<std::vector<double>>> edges(3, std::vector<std::vector<double>>(5));  // by |W| class
   std::vector<std::vector<double>> nodes(4);
@@ -129,7 +131,7 @@ int run(const nn::ChapterArgs& args) {
       for (std::size_t b = 0; b < kWidths[l + 1]; ++b) {
         const double x0 = double(l), y0 = ypos(a, kWidths[l]), x1 = double(l + 1), y1 = ypos(b, kWidths[l + 1]);
         for (auto [c, v] : {std::pair{0, x0}, {1, y0}, {2, x1 - x0}, {3, y1 - y0},
-                            {4, W(a, b) > 0 ? double(0x1f77b4) : double(0xd62728)}})
+                            {4, nn::rgb_number(nn::sign_colour(W(a, b)))}})
           edges[std::size_t(width_class(W(a, b)))][std::size_t(c)].push_back(v);
       }
     for (std::size_t b = 0; b < kWidths[l + 1]; ++b) {  // the bias neuron below layer l feeds layer l+1
@@ -142,13 +144,13 @@ int run(const nn::ChapterArgs& args) {
     for (std::size_t a = 0; a < kWidths[l]; ++a) {
       nodes[0].push_back(double(l));
       nodes[1].push_back(ypos(a, kWidths[l]));
-      nodes[2].push_back(l == 0 ? double(0x4a90d9) : double(0xf5a623));  // inputs blue, others orange
+      nodes[2].push_back(l == 0 ? double(0xd9d9d9) : double(0xffffff));  // inputs grey, others white
       nodes[3].push_back(X[l](0, a));
     }
   for (std::size_t l = 0; l + 1 < std::size(kWidths); ++l) {
     nodes[0].push_back(double(l));
     nodes[1].push_back(-1.5);
-    nodes[2].push_back(double(0xd0021b));  // bias neurons red
+    nodes[2].push_back(nn::rgb_number(nn::series_colour(4)));  // bias neurons purple
     nodes[3].push_back(bias_neuron[l]);
   }
   const double line_width[] = {1.0, 2.5, 4.5};  // |W| < 0.3, < 0.7, ≥ 0.7
@@ -158,7 +160,8 @@ int run(const nn::ChapterArgs& args) {
     fig.plot(fig.data(e) + (boost::format(" using 1:2:3:4:5 with vectors nohead lw %.1f lc rgb variable") % line_width[k]).str());
   }
   const int n = fig.block(nodes);
-  fig.plot(fig.data(n) + " using 1:2:3 with points pt 7 ps 5 lc rgb variable");
+  fig.plot(fig.data(n) + " using 1:2:3 with points pt 7 ps 6.5 lc rgb variable");
+  fig.plot(fig.data(n) + " using 1:2 with points pt 6 ps 6.5 lw 1 lc rgb 'black'");  // outlines
   fig.plot(fig.data(n) + " using 1:2:(sprintf('%.2f', $4)) with labels font ',9'");
   for (std::size_t l = 0; l < std::size(kWidths); ++l)
     fig.command((boost::format("set label 'X^{(%d)}' at %d,1.4 center") % l % l).str());

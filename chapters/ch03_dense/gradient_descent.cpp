@@ -56,9 +56,10 @@ std::vector<std::vector<double>> grid(F f, double x0, double x1, double y0, doub
   return m;
 }
 
-// Contour lines of a matrix block, traced by gnuplot into the datablock $C, and its heat map.
+// Contour lines of a matrix block, traced by gnuplot into the datablock $C, and its heat map
+// (faded, so that the paths on top stand out) over [lo, hi], with a colour bar titled `label`.
 void contour_background(nn::Figure& fig, int block, double x0, double x1, double y0, double y1, int n,
-                        const std::string& levels) {
+                        const std::string& levels, nn::ColourMap map, double lo, double hi, const std::string& label) {
   const std::string using_xy = (boost::format("using (%g+%g*$1):(%g+%g*$2):3") % x0 % ((x1 - x0) / (n - 1)) % y0 %
                                 ((y1 - y0) / (n - 1)))
                                    .str();
@@ -67,7 +68,7 @@ void contour_background(nn::Figure& fig, int block, double x0, double x1, double
   fig.command("set table $C").command("splot " + fig.data(block) + " matrix " + using_xy).command("unset table");
   fig.command("unset contour").command("set surface");
   fig.set((boost::format("xrange [%g:%g]") % x0 % x1).str()).set((boost::format("yrange [%g:%g]") % y0 % y1).str());
-  fig.set("palette defined (0 '#ffffff', 1 '#dbe9f6', 2 '#9ecae1')").command("unset colorbox");
+  fig.colour_map(map, lo, hi, label, false, 0.35);
   fig.plot(fig.data(block) + " matrix " + using_xy + " with image notitle");
   fig.plot("$C with lines lc rgb '#7f7f7f' lw 1 notitle");
 }
@@ -84,13 +85,16 @@ int run(const nn::ChapterArgs& args) {
   // ---- Figure 3: several α on the valley ----------------------------------------------------
   nn::Table table({{"α", "%6.2f"}, {"|1 − 8α|", "%9.2f"}, {"steps", "%6d"}, {"f at the end", "%13.4e"},
                    {"verdict", "%-10s"}});
-  nn::Figure fig(args.out, "ch03_gradient_descent", 900, 620);
+  nn::Figure fig(args.out, "ch03_gradient_descent", 640, 440);
   fig.set("title 'Gradient descent, Eq. (20), on f(x, y) = ½(x² + 8y²) from (−4.5, 1.6)'");
   fig.set("xlabel 'x'").set("ylabel 'y'").set("key bottom right opaque");
   const int n = 121;
-  const int bg = fig.matrix(grid(valley, -5, 5, -2.5, 2.5, n));
-  contour_background(fig, bg, -5, 5, -2.5, 2.5, n, "0.25,1,2,4,8,12,16,24");
-  const char* colors[] = {"#2ca02c", "#1f77b4", "#ff7f0e", "#d62728"};
+  const auto valley_grid = grid(valley, -5, 5, -2.5, 2.5, n);
+  double valley_top = 0;
+  for (const auto& row : valley_grid) valley_top = std::max(valley_top, *std::max_element(row.begin(), row.end()));
+  const int bg = fig.matrix(valley_grid);
+  contour_background(fig, bg, -5, 5, -2.5, 2.5, n, "0.25,1,2,4,8,12,16,24", nn::ColourMap::non_negative, 0,
+                     valley_top, "f(x, y)");
   for (std::size_t k = 0; k < std::size(kAlphas); ++k) {
     const double alpha = kAlphas[k];
     const auto path = descend(nn::Tensor<double>(nn::Shape{2}, {kStart[0], kStart[1]}), alpha, steps, valley_gradient);
@@ -98,8 +102,8 @@ int run(const nn::ChapterArgs& args) {
     const bool diverged = !(f_end < valley(kStart[0], kStart[1]));
     table.row(alpha, std::abs(1 - 8 * alpha), int(path.size()) - 1, f_end, diverged ? "diverges" : "converges");
     const int b = fig.block({column(path, 0), column(path, 1)});
-    fig.plot(fig.data(b) + (boost::format(" using 1:2 with linespoints pt 7 ps 0.6 lw 1.5 lc rgb '%s' title 'α = %.2f%s'") %
-                            colors[k] % alpha % (diverged ? " (diverges)" : ""))
+    fig.plot(fig.data(b) + (boost::format(" using 1:2 with linespoints pt 7 ps 0.6 lw 2 %s title 'α = %.2f%s'") %
+                            nn::series_style(k) % alpha % (diverged ? " (diverges)" : ""))
                                .str());
   }
   std::ostringstream out;
@@ -135,22 +139,29 @@ int run(const nn::ChapterArgs& args) {
       << " it is at (" << boost::format("%.4f, %.4f") % path.back()(0) % path.back()(1) << "), g = "
       << boost::format("%.4f") % g_val.back() << " (the minimum is −1).\n";
 
-  nn::Figure sfig(args.out, "ch03_saddle_point", 1000, 460);
+  nn::Figure sfig(args.out, "ch03_saddle_point", 640, 380);
   sfig.command("set multiplot layout 1,2 title 'Gradient descent stalls near a saddle point: g(x, y) = x² + y⁴/4 − y²'");
-  const int sb = sfig.matrix(grid(saddle, -2.2, 2.2, -2.0, 2.0, n));
+  const auto saddle_grid = grid(saddle, -2.2, 2.2, -2.0, 2.0, n);
+  double saddle_top = 0;  // largest |g|: the signed map is symmetric around g = 0
+  for (const auto& row : saddle_grid)
+    for (double v : row) saddle_top = std::max(saddle_top, std::abs(v));
+  const int sb = sfig.matrix(saddle_grid);
   sfig.set("xlabel 'x'").set("ylabel 'y'").set("title 'path, α = 0.05, from (−2, 10^{−6})'").set("key off");
-  contour_background(sfig, sb, -2.2, 2.2, -2.0, 2.0, n, "-0.9,-0.6,-0.3,0,0.5,1,2,3,4");
+  sfig.set("xtics 1").set("ytics 1");
+  contour_background(sfig, sb, -2.2, 2.2, -2.0, 2.0, n, "-0.9,-0.6,-0.3,0,0.5,1,2,3,4", nn::ColourMap::signed_values,
+                     -saddle_top, saddle_top, "g(x, y)");
   const int pb = sfig.block({column(path, 0), column(path, 1)});
-  sfig.plot(sfig.data(pb) + " using 1:2 with linespoints pt 7 ps 0.5 lc rgb '#d62728' notitle");
+  sfig.plot(sfig.data(pb) + " using 1:2 with linespoints pt 7 ps 0.5 lc rgb 'black' notitle");
   const int saddle_point = sfig.block({{0.0}, {0.0}});
-  sfig.plot(sfig.data(saddle_point) + " using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb 'black' notitle");
+  sfig.plot(sfig.data(saddle_point) + " using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb '" + nn::series_colour(3) + "' notitle");
   sfig.next_panel();
   sfig.command("unset xrange").command("unset yrange").set("autoscale");
-  sfig.set("title 'gradient norm |∇g| and g along the path'").set("xlabel 'step k'").set("ylabel '|∇g|'");
-  sfig.set("logscale y").set("y2label 'g'").set("y2tics").set("ytics nomirror").set("key center right");
+  sfig.set("title '|∇g| and g along the path'").set("xlabel 'step k'").set("ylabel '|∇g| (solid)'");
+  sfig.set((boost::format("xrange [0:%d]") % saddle_steps).str()).set("xtics 100").set("ytics auto").set("format y '10^{%L}'");
+  sfig.set("logscale y").set("y2label 'g (dashed)'").set("y2tics").set("ytics nomirror").set("key off");
   const int gb = sfig.block({k_col, grad_norm, g_val});
-  sfig.plot(sfig.data(gb) + " using 1:2 with lines lw 2 lc rgb '#1f77b4' title '|∇g|'");
-  sfig.plot(sfig.data(gb) + " using 1:3 axes x1y2 with lines lw 2 lc rgb '#ff7f0e' title 'g'");
+  sfig.plot(sfig.data(gb) + " using 1:2 with lines lw 2 " + nn::series_style(0) + " title '|∇g|'");
+  sfig.plot(sfig.data(gb) + " using 1:3 axes x1y2 with lines lw 2 " + nn::series_style(1) + " title 'g'");
   sfig.next_panel();
   sfig.command("unset multiplot");
 

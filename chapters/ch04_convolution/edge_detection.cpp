@@ -112,20 +112,31 @@ int run(const nn::ChapterArgs& args) {
   const auto txt = args.out / "ch04_edge_detection.txt";
   nn::write_file_atomically(txt, "Figure 4: edge detection on " + source + "\n" + table.str());
 
-  // Figure 4: input and the two edge maps side by side.
+  // Figure 4: the input (gray, as a photo) and the two edge maps (|Y| in the non-negative colour
+  // map, one colour bar for both, in the fourth quarter).
   const int width = int(gray.dim(3)), height = int(gray.dim(2));
-  nn::Figure fig(args.out, "ch04_edge_detection", 3 * std::max(width, 300) + 60, std::max(height, 200) + 90);
-  fig.command("set multiplot layout 1,3 title 'Figure 4: Sobel kernels convolved over " +
-              std::string(std::filesystem::exists(photo) ? "the photo chelsea.png" : "a synthetic image") + "'");
-  fig.set("yrange [] reverse").set("size ratio -1").set("palette gray").command("unset colorbox");
-  fig.command("unset xtics").command("unset ytics").set("xrange [-0.5:" + std::to_string(width) + "-0.5]");
+  const int panel_height = int(std::lround(double(height) * 280.0 / double(width)));  // panels ≈ 280 px wide
+  nn::Figure fig(args.out, "ch04_edge_detection", nn::kFigureMaxWidth, 2 * panel_height + 170);
+  fig.command("set multiplot layout 2,2 title 'Figure 4: Sobel kernels convolved over " +
+              std::string(std::filesystem::exists(photo) ? "the photo chelsea.png" : "a synthetic image") +
+              "' margins 0.08, 0.98, 0.09, 0.9 spacing 0.11, 0.12");
+  fig.set("yrange [] reverse").set("size ratio -1");
+  fig.set("xtics 100 font ',8'").set("ytics 100 font ',8'").set("xlabel 'w' offset 0,0.5").set("ylabel 'h' offset 1.5,0");
+  fig.set("xrange [-0.5:" + std::to_string(width) + "-0.5]").set("yrange [" + std::to_string(height) + "-0.5:-0.5]");
   const char* titles[] = {"input (gray)", "|horizontal edges| (W_0)", "|vertical edges| (W_1)"};
   const std::vector<std::vector<std::vector<double>>> panels = {as_rows(gray, 0, false), as_rows(edges, 0, true),
                                                                 as_rows(edges, 1, true)};
   for (int k = 0; k < 3; ++k) {
     const int blk = fig.matrix(panels[std::size_t(k)]);
     fig.set(std::string("title '") + titles[k] + "'");
-    fig.set(k == 0 ? "cbrange [0:1]" : "cbrange [0:1.2]");  // edge maps: saturate the strongest 40 %
+    if (k == 0) {
+      fig.set("palette gray").set("cbrange [0:1]").command("unset colorbox");
+    } else {
+      // edge maps: |Y| up to 1.2, which saturates the strongest edges
+      fig.colour_map(nn::ColourMap::non_negative, 0, 1.2, "|Y|, both edge maps");
+      if (k == 1) fig.command("unset colorbox");
+      else fig.set("colorbox user horizontal origin screen 0.6, screen 0.3 size screen 0.3, screen 0.04");
+    }
     fig.plot(fig.data(blk) + " matrix with image notitle");
     fig.next_panel();
   }

@@ -23,13 +23,16 @@ std::string matrix_text(const nn::Tensor<double>& X) {
   return os.str();
 }
 
-/// One panel: the matrix as coloured cells with its numbers written in them.
-void panel(nn::Figure& fig, const nn::Tensor<double>& X, const std::string& title) {
+/// One panel: the matrix as coloured cells with its numbers written in them; the last panel
+/// draws the colour bar that all of them share, right of the grid of panels.
+void panel(nn::Figure& fig, const nn::Tensor<double>& X, const std::string& title, bool colour_bar = false) {
   const int b = fig.cells(X);
   fig.set("title '" + title + "'");
   fig.set((boost::format("xrange [-0.5:%g]") % (double(X.dim(3)) - 0.5)).str());
   fig.set((boost::format("yrange [%g:-0.5]") % (double(X.dim(2)) - 0.5)).str());
-  fig.labelled_cells(b, "%g", "font ',10'");
+  if (colour_bar) fig.set("colorbox user origin screen 0.9, 0.12 size screen 0.025, 0.7");
+  else fig.command("unset colorbox");
+  fig.labelled_cells(b, "%g", "font ',9'");
   fig.next_panel();
 }
 
@@ -79,17 +82,17 @@ int run(const nn::ChapterArgs& args) {
   const auto txt = args.out / "ch04_stride_and_padding.txt";
   nn::write_file_atomically(txt, out.str());
 
-  nn::Figure fig(args.out, "ch04_stride_and_padding", 1200, 760);
-  fig.command("set multiplot layout 2,3 title 'Figure 6 (top): 3×3 kernel over 6×6 gives 4×4.  "
-              "Figure 7 (bottom): 5×5 padded to 7×7, stride 1 and 2'");
-  fig.set("palette defined (0 '#ffffff', 1 '#c6dbef', 2 '#6baed6')").command("unset colorbox");
-  fig.set("size ratio -1").command("unset xtics").command("unset ytics");
+  nn::Figure fig(args.out, "ch04_stride_and_padding", 640, 500);
+  fig.command("set multiplot layout 2,3 title \"Figure 6 (top): 3×3 kernel over 6×6 gives 4×4\\n"
+              "Figure 7 (bottom): 5×5 padded to 7×7, stride 1 and 2\" margins 0.06, 0.86, 0.09, 0.84 spacing 0.06, 0.13");
+  fig.signed_colours(nn::largest_magnitude({&X6, &K, &Y6, &X7, &Y5, &Y3}), "value");
+  fig.set("size ratio -1").set("xtics 1 font ',8'").set("ytics 1 font ',8'").set("xlabel 'w' offset 0,0.5").set("ylabel 'h' offset 1.5,0");
   panel(fig, X6, "X (6×6)");
   panel(fig, K, "kernel W (3×3)");
   panel(fig, Y6, "X * W (4×4)");
   panel(fig, X7, "X padded, p = 1 (7×7)");
   panel(fig, Y5, "ones * X̃, s = 1 (5×5)");
-  panel(fig, Y3, "ones * X̃, s = 2 (3×3)");
+  panel(fig, Y3, "ones * X̃, s = 2 (3×3)", true);
   fig.command("unset multiplot");
   const auto png = fig.render();
   nn::report_written(txt);

@@ -75,10 +75,10 @@ int run(const nn::ChapterArgs& args) {
   nn::report_written(table_path);
 
   // Figure: feature map (r, c) = (0, 0) of X, ReLU(X), δ^(l+1), δ^(l)
-  nn::Figure fig(args.out, "ch05_activation_layer", 1000, 640);
+  nn::Figure fig(args.out, "ch05_activation_layer", 640, 500);
   fig.command("set multiplot layout 2,2 title 'Activation layer, Eqs. (44)-(45): feature map (r, c) = (0, 0), f = ReLU'");
   fig.set("xrange [-0.5:4.5]").set("yrange [3.5:-0.5]").set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'");
-  fig.set("cbrange [-2:2]").set("palette defined (-2 '#2166ac', 0 '#f7f7f7', 2 '#b2182b')").command("unset colorbox");
+  fig.signed_colours(nn::largest_magnitude({&X, &Y, &dY, &dX}), "");
   const struct {
     const nn::Tensor<double>* t;
     const char* title;
@@ -87,7 +87,7 @@ int run(const nn::ChapterArgs& args) {
   for (const auto& p : panels) {
     const int b = fig.cells(*p.t);
     fig.set((boost::format("title '%s'") % p.title).str());
-    fig.labelled_cells(b, "%.1f", "font ',11'");
+    fig.labelled_cells(b, "%.1f", "font ',10'");
     fig.next_panel();
   }
   fig.command("unset multiplot");

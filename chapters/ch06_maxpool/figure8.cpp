@@ -1,4 +1,4 @@
-// Chapter 6 — max-pooling (report §4.2.5–4.2.6, Eqs. (46)–(51)): the report's Figure 8, a 4×4
+// Chapter 6 — max-pooling (report §4.2.5–4.2.6, Eqs. (46)–(51)): Figure 8's layout (the values are ours), a 4×4
 // feature map pooled with k = s = 2 into 2×2. Prints the forward pass, the argmax cache, and
 // the backward pass, which routes each δ^(l+1) to the position its window's maximum came from;
 // draws all four with the windows outlined.
@@ -55,17 +55,19 @@ int run(const nn::ChapterArgs& args) {
   nn::report_written(txt);
 
   // Figure: X with its four windows outlined and maxima marked, X^(l+1), δ^(l+1), δ^(l).
-  nn::Figure fig(args.out, "ch06_figure8", 1000, 860);
+  nn::Figure fig(args.out, "ch06_figure8", 640, 600);
   fig.command("set multiplot layout 2,2 title 'Figure 8: max-pooling with k = s = 2, forward (top) and backward (bottom)'");
   fig.set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'").set("size ratio -1");
-  fig.set("palette defined (0 '#f7fbff', 1 '#6baed6')").command("unset colorbox");
-  const char* colors[] = {"#d62728", "#2ca02c", "#1f77b4", "#ff7f0e"};
+  fig.colour_map(nn::ColourMap::non_negative, 0, nn::largest_magnitude({&X, &Y}), "", false, 0.5);
+  // the windows' outlines: colours apart from both colour maps', each with its own dash type
+  const std::string outline[] = {"lc rgb '" + nn::series_colour(6) + "' dt 1", "lc rgb '" + nn::series_colour(2) + "' dt 2",
+                                 "lc rgb '" + nn::series_colour(4) + "' dt 4", "lc rgb '" + nn::series_colour(5) + "' dt 5"};
   auto outline_windows = [&](double scale) {
     for (std::size_t o = 0; o < 4; ++o) {
       const double w0 = double((o % 2) * kStride) * scale, h0 = double((o / 2) * kStride) * scale;
-      fig.set((boost::format("object %d rect from %g,%g to %g,%g fs empty border lc rgb '%s' lw 3 front") % (o + 1) %
+      fig.set((boost::format("object %d rect from %g,%g to %g,%g fs empty border %s lw 3 front") % (o + 1) %
                (w0 - 0.45) % (h0 - 0.45) % (w0 + double(kWindow) * scale - 0.55) % (h0 + double(kWindow) * scale - 0.55) %
-               colors[o])
+               outline[o])
                   .str());
     }
   };
@@ -82,32 +84,32 @@ int run(const nn::ChapterArgs& args) {
   // top left: X and its windows
   outline_windows(1.0);
   fig.set("xrange [-0.5:3.5]").set("yrange [3.5:-0.5]");
-  fig.set("title 'X^{(l)}: windows of Eq. (49), maxima circled'");
-  fig.labelled_cells(bx);
-  fig.plot(fig.data(bmax) + " using 1:2 with points pt 6 ps 5 lw 2 lc rgb 'black' notitle");
+  fig.set("title 'X^{(l)}: windows (49), maxima circled'");
+  fig.labelled_cells(bx, "%g", "font ',12'");
+  fig.plot(fig.data(bmax) + " using 1:2 with points pt 6 ps 3.5 lw 2 lc rgb 'black' notitle");
   fig.next_panel();
   // top right: X^(l+1), each cell in its window's colour
   fig.command("unset object");
   for (std::size_t o = 0; o < 4; ++o)
-    fig.set((boost::format("object %d rect from %g,%g to %g,%g fs empty border lc rgb '%s' lw 3 front") % (o + 1) %
-             (double(o % 2) - 0.45) % (double(o / 2) - 0.45) % (double(o % 2) + 0.45) % (double(o / 2) + 0.45) % colors[o])
+    fig.set((boost::format("object %d rect from %g,%g to %g,%g fs empty border %s lw 3 front") % (o + 1) %
+             (double(o % 2) - 0.45) % (double(o / 2) - 0.45) % (double(o % 2) + 0.45) % (double(o / 2) + 0.45) % outline[o])
                 .str());
   fig.set("xrange [-0.5:1.5]").set("yrange [1.5:-0.5]");
   fig.set("title 'X^{(l+1)} = max of each window'");
-  fig.labelled_cells(by);
+  fig.labelled_cells(by, "%g", "font ',12'");
   fig.next_panel();
   // bottom left: δ^(l+1)
   fig.set("title 'δ^{(l+1)}, one per window'");
-  fig.set("cbrange [-0.4:0.4]").set("palette defined (-1 '#2166ac', 0 '#f7f7f7', 1 '#b2182b')");
-  fig.labelled_cells(bdy, "%.1f");
+  fig.signed_colours(nn::largest_magnitude({&dY, &dX}), "");
+  fig.labelled_cells(bdy, "%.1f", "font ',12'");
   fig.next_panel();
   // bottom right: δ^(l), routed to the argmax
   fig.command("unset object");
   outline_windows(1.0);
   fig.set("xrange [-0.5:3.5]").set("yrange [3.5:-0.5]");
-  fig.set("title 'δ^{(l)}: each δ routed to its window''s argmax (51)'");
-  fig.labelled_cells(bdx, "%.1f");
-  fig.plot(fig.data(bmax) + " using 1:2 with points pt 6 ps 5 lw 2 lc rgb 'black' notitle");
+  fig.set("title 'δ^{(l)}: δ routed to each argmax (51)'");
+  fig.labelled_cells(bdx, "%.1f", "font ',12'");
+  fig.plot(fig.data(bmax) + " using 1:2 with points pt 6 ps 3.5 lw 2 lc rgb 'black' notitle");
   fig.next_panel();
   fig.command("unset multiplot");
   nn::report_written(fig.render());

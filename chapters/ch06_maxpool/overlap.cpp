@@ -74,34 +74,36 @@ int run(const nn::ChapterArgs& args) {
   table.save(tab);
   nn::report_written(tab);
 
-  nn::Figure fig(args.out, "ch06_overlap", 1000, 860);
+  nn::Figure fig(args.out, "ch06_overlap", 640, 600);
   fig.command("set multiplot layout 2,2 title 'Overlapping windows (k = 3, s = 2): deltas of shared maxima are summed'");
   fig.set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'").set("size ratio -1");
   fig.set("xrange [-0.5:4.5]").set("yrange [4.5:-0.5]");
-  fig.command("unset colorbox");
-  const char* colors[] = {"#d62728", "#2ca02c", "#1f77b4", "#ff7f0e"};
+  // the windows' outlines: colours apart from both colour maps', each with its own dash type
+  const std::string outline[] = {"lc rgb '" + nn::series_colour(6) + "' dt 1", "lc rgb '" + nn::series_colour(2) + "' dt 2",
+                                 "lc rgb '" + nn::series_colour(4) + "' dt 4", "lc rgb '" + nn::series_colour(5) + "' dt 5"};
   for (std::size_t o = 0; o < 4; ++o) {
     // each window slightly inset by a different amount so that the overlapping borders stay visible
     const double w0 = double((o % 2) * kStride), h0 = double((o / 2) * kStride), d = 0.06 * double(o);
-    fig.set((boost::format("object %d rect from %g,%g to %g,%g fs empty border lc rgb '%s' lw 3 front") % (o + 1) %
-             (w0 - 0.45 + d) % (h0 - 0.45 + d) % (w0 + double(kWindow) - 0.55 - d) % (h0 + double(kWindow) - 0.55 - d) % colors[o])
+    fig.set((boost::format("object %d rect from %g,%g to %g,%g fs empty border %s lw 2.5 front") % (o + 1) %
+             (w0 - 0.45 + d) % (h0 - 0.45 + d) % (w0 + double(kWindow) - 0.55 - d) % (h0 + double(kWindow) - 0.55 - d) % outline[o])
                 .str());
   }
   const int bx = fig.cells(X), bw = fig.cells(wins), bdx = fig.cells(dX),
             bov = fig.cells(overwritten);
-  fig.set("palette defined (0 '#f7fbff', 1 '#6baed6')");
+  fig.colour_map(nn::ColourMap::non_negative, 0, nn::largest_magnitude({&X}), "", false, 0.5);
   fig.set("title 'X^{(l)} and the four 3×3 windows'");
-  fig.labelled_cells(bx);
+  fig.labelled_cells(bx, "%g", "font ',10'");
   fig.next_panel();
   fig.set("title 'windows won by each input'");
-  fig.labelled_cells(bw);
+  fig.colour_map(nn::ColourMap::non_negative, 0, nn::largest_magnitude({&wins}), "", false, 0.5);
+  fig.labelled_cells(bw, "%g", "font ',10'");
   fig.next_panel();
-  fig.set("cbrange [0:0.6]").set("palette defined (0 '#f7f7f7', 1 '#b2182b')");
-  fig.set("title 'δ^{(l)}, summed: 0.1 + 0.2 + 0.3 = 0.6 at (2,2)'");
-  fig.labelled_cells(bdx, "%.1f");
+  fig.signed_colours(nn::largest_magnitude({&dX, &overwritten}), "");
+  fig.set("title 'δ^{(l)} summed: 0.1 + 0.2 + 0.3 at (2, 2)'");
+  fig.labelled_cells(bdx, "%.1f", "font ',10'");
   fig.next_panel();
-  fig.set("title 'δ^{(l)}, overwritten (wrong): only the last of its windows counts'");
-  fig.labelled_cells(bov, "%.1f");
+  fig.set("title 'δ^{(l)} overwritten (wrong): the last window'");
+  fig.labelled_cells(bov, "%.1f", "font ',10'");
   fig.next_panel();
   fig.command("unset multiplot");
   nn::report_written(fig.render());

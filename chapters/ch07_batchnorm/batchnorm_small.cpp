@@ -128,7 +128,7 @@ int run(const nn::ChapterArgs& args) {
   nn::report_written(tab);
 
   // Figure: the values of each channel before and after normalisation.
-  nn::Figure fig(args.out, "ch07_batchnorm_small", 900, 480);
+  nn::Figure fig(args.out, "ch07_batchnorm_small", 640, 360);
   fig.set("xlabel 'value'").set("ytics ('X, c = 0' 3, 'X, c = 1' 2, 'X̂, c = 0' 1, 'X̂, c = 1' 0)").set("yrange [-0.7:3.7]");
   fig.set("grid xtics").set("key off").set("title 'Eq. (54): each channel shifted by μ_c and scaled by (σ²_c + ε)^{-1/2}'");
   for (std::size_t c = 0; c < C; ++c) {
@@ -141,7 +141,7 @@ int run(const nn::ChapterArgs& args) {
           norm[0].push_back(cache.X_hat(r, c, h, w));
           norm[1].push_back(1.0 - double(c));
         }
-    const char* color = c == 0 ? "#1f77b4" : "#d62728";
+    const std::string color = nn::series_colour(c);  // channel 0 blue, channel 1 orange
     fig.plot(fig.data(fig.block(raw)) + " using 1:2 with points pt 7 ps 1.6 lc rgb '" + color + "'");
     fig.plot(fig.data(fig.block(norm)) + " using 1:2 with points pt 9 ps 1.6 lc rgb '" + color + "'");
   }
