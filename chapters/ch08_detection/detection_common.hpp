@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -95,25 +96,26 @@ inline std::vector<nn::Detection> detect(nn::Sequential<float>& net, const nn::T
 /// The loss curves (total and the four parts of Eq. (D6)), log scale.
 inline std::filesystem::path loss_figure(const std::filesystem::path& out, const std::string& name,
                                          const std::string& title, const TrainLog& log) {
-  nn::Figure f(out, name, 820, 520);
+  nn::Figure f(out, name, 640, 420);
   f.set("title '" + title + "'").set("xlabel 'training step'").set("ylabel 'loss (mean over the last steps)'");
   f.set("logscale y").set("grid").set("key top right");
   const int b = f.block({log.step, log.total, log.object, log.noobject, log.box, log.cls});
-  f.plot(f.data(b) + " using 1:2 with lines lw 3 title 'total L, Eq. (D6)'")
-      .plot(f.data(b) + " using 1:3 with lines lw 2 title 'objectness, object cells'")
-      .plot(f.data(b) + " using 1:4 with lines lw 2 title 'objectness, empty cells'")
-      .plot(f.data(b) + " using 1:5 with lines lw 2 title 'box regression'")
-      .plot(f.data(b) + " using 1:6 with lines lw 2 title 'class cross-entropy'");
+  const char* parts[] = {"total L, Eq. (D6)", "objectness, object cells", "objectness, empty cells", "box regression",
+                         "class cross-entropy"};
+  for (std::size_t k = 0; k < std::size(parts); ++k)
+    f.plot(f.data(b) + " using 1:" + std::to_string(k + 2) + " with lines lw " + (k == 0 ? "3 " : "2 ") +
+           nn::series_style(k) + " title '" + parts[k] + "'");
   return f.render();
 }
 
-/// Precision–recall curves, one per class (names), with AP in the key.
+/// Precision–recall curves, one per class (names), each in its own colour and dash type
+/// (nn::series_style), with AP in the key.
 inline std::filesystem::path pr_figure(const std::filesystem::path& out, const std::string& name,
                                        const std::string& title, const nn::MeanAveragePrecision& m,
                                        const std::vector<std::string>& names) {
-  nn::Figure f(out, name, 760, 560);
+  nn::Figure f(out, name, 640, 480);
   f.set("title '" + title + "'").set("xlabel 'recall'").set("ylabel 'precision'");
-  f.set("xrange [0:1.02]").set("yrange [0:1.02]").set("grid").set("key bottom left");
+  f.set("xrange [0:1.02]").set("yrange [0:1.02]").set("grid").set("key outside right top");  // off the curves
   for (std::size_t k = 0; k < m.curves.size(); ++k) {
     if (m.curves[k].recall.empty()) continue;
     std::vector<double> r{0.0}, p{1.0};  // start at recall 0 for the eye
@@ -121,22 +123,35 @@ inline std::filesystem::path pr_figure(const std::filesystem::path& out, const s
     p.insert(p.end(), m.curves[k].precision.begin(), m.curves[k].precision.end());
     p[0] = p[1];
     const int b = f.block({r, p});
-    f.plot(f.data(b) + (boost::format(" using 1:2 with lines lw 2 title '%s  AP %.3f'") % names[k] % m.ap[k]).str());
+    f.plot(f.data(b) + (boost::format(" using 1:2 with lines lw 2 %s title '%s  AP %.3f'") % nn::series_style(k) % names[k] %
+                        m.ap[k])
+                           .str());
   }
   return f.render();
 }
 
-/// A grid of images with true boxes (green) and predicted boxes (red, with "label score%"),
-/// enlarged `zoom` times, as one PNG drawn into a tensor (nn::draw_box, nn::draw_text).
+/// A grid of images with true boxes (sky blue, dashed) and predicted boxes (orange, solid, with
+/// "label score%" in orange), enlarged `zoom` times — or less, so that the grid is no wider than
+/// the docs' text column (nn::kFigureMaxWidth) — as one PNG drawn into a tensor (nn::draw_box,
+/// nn::draw_text). The colours are nn::series_colour()'s, apart for colour-blind eyes too.
 inline std::filesystem::path boxes_figure(const std::filesystem::path& path, const nn::Tensor<float>& images,
                                           const std::vector<std::vector<nn::LabeledBox>>& truth,
                                           const std::vector<nn::Detection>& dets, const std::vector<std::string>& names,
                                           std::size_t count, std::size_t cols, std::size_t zoom, double min_score) {
   const std::size_t H = images.dim(2), W = images.dim(3), gap = 4;
   count = std::min(count, images.dim(0));
+  cols = std::max<std::size_t>(1, std::min(cols, count));
+  const std::size_t widest = (std::size_t(nn::kFigureMaxWidth) - gap * (cols + 1)) / (cols * W);
+  zoom = std::max<std::size_t>(1, std::min(zoom, widest));
   const std::size_t rows = (count + cols - 1) / cols;
   nn::Tensor<float> canvas(nn::Shape{1, 3, rows * (H * zoom + gap) + gap, cols * (W * zoom + gap) + gap}, 1.0f);
-  const nn::Rgb green{0.1f, 0.85f, 0.2f}, red{1.0f, 0.2f, 0.15f};
+  const auto rgb = [](const std::string& hex) {
+    const double v = nn::rgb_number(hex);
+    const auto channel = [v](int shift) { return float((long(v) >> shift) & 0xff) / 255.0f; };
+    return nn::Rgb{channel(16), channel(8), channel(0)};
+  };
+  const nn::Rgb truth_colour = rgb(nn::series_colour(5)), predicted_colour = rgb(nn::series_colour(1));
+  const int line = int(std::max<std::size_t>(2, zoom / 2)), dash = 3 * line;
   const int font = int(std::max<std::size_t>(1, zoom / 2));
   for (std::size_t n = 0; n < count; ++n) {
     nn::Tensor<float> gray(nn::Shape{1, 1, H, W});
@@ -145,13 +160,13 @@ inline std::filesystem::path boxes_figure(const std::filesystem::path& path, con
     auto scaled = [&](const nn::Box& b) {
       return nn::Box{b.x1 * double(zoom), b.y1 * double(zoom), b.x2 * double(zoom), b.y2 * double(zoom)};
     };
-    for (const auto& t : truth[n]) nn::draw_box(tile, scaled(t.box), green, 2);
+    for (const auto& t : truth[n]) nn::draw_box(tile, scaled(t.box), truth_colour, line, dash);
     for (const auto& d : dets) {
       if (d.image != n || d.score < min_score) continue;
       const nn::Box b = scaled(d.box);
-      nn::draw_box(tile, b, red, 2);
+      nn::draw_box(tile, b, predicted_colour, line);
       const std::string text = names[std::size_t(d.label)] + (boost::format(" %.0f%%") % (100 * d.score)).str();
-      nn::draw_text(tile, int(std::max(1.0, b.x1 + 2)), int(std::max(1.0, b.y1 + 3)), text, nn::Rgb{1, 1, 0.3f}, font);
+      nn::draw_text(tile, int(std::max(1.0, b.x1 + 2)), int(std::max(1.0, b.y1 + 3)), text, predicted_colour, font);
     }
     nn::paste(canvas, tile, gap + (n % cols) * (W * zoom + gap), gap + (n / cols) * (H * zoom + gap));
   }

@@ -2,6 +2,8 @@
 // --quick mode without data, generated digits), training with a per-epoch log, and the figures.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <random>
 #include <string>
@@ -116,38 +118,55 @@ inline Curve fit(nn::Sequential<float>& net, nn::Optimizer<float>& opt, const nn
   return c;
 }
 
-/// Draws images (N, 1, H, W) as a grid with a caption per image, into one PNG via gnuplot.
+/// How image_grid() colours its images.
+enum class GridColours {
+  gray,           ///< pictures with values in [0, 1], black to white (no colour bar)
+  signed_values,  ///< the signed colour map on one scale [−L, L] for all, L the largest |value|
+  non_negative,   ///< the non-negative colour map over [0, 1]
+};
+
+/// Draws images (1, 1, H, W) as a grid with a caption under each, into one PNG via gnuplot; the
+/// colour maps come with a colour bar titled `bar_label`. An empty tensor leaves its cell blank.
 inline std::filesystem::path image_grid(const std::filesystem::path& out, const std::string& name,
                                         const std::string& title, const std::vector<nn::Tensor<float>>& images,
                                         const std::vector<std::string>& captions, std::size_t cols,
-                                        bool diverging = false) {
+                                        GridColours colours = GridColours::gray, const std::string& bar_label = "") {
   const std::size_t n = images.size();
   const std::size_t rows = std::max<std::size_t>(1, (n + cols - 1) / cols);  // an empty grid is one blank row
-  const std::size_t H = images.empty() ? 1 : images[0].dim(2), W = images.empty() ? 1 : images[0].dim(3);
-  const std::size_t cell_h = H + 6, cell_w = W + 2;  // room for a caption under each image
-  std::vector<std::vector<double>> M(rows * cell_h, std::vector<double>(cols * cell_w, diverging ? 0.0 : -0.15));
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t r0 = (i / cols) * cell_h, c0 = (i % cols) * cell_w;
-    float scale = 1;
-    if (diverging) {
-      scale = 1e-12f;
-      for (float v : images[i]) scale = std::max(scale, std::abs(v));
-    }
-    for (std::size_t h = 0; h < H; ++h)
-      for (std::size_t w = 0; w < W; ++w) M[r0 + h][c0 + w] = images[i](0, 0, h, w) / scale;
-  }
-  nn::Figure fig(out, name, int(std::max<std::size_t>(300, cols * 70)), int(std::max<std::size_t>(200, rows * 86 + 40)));
+  std::size_t H = 1, W = 1;
+  for (const auto& im : images)
+    if (im.size() > 0) H = im.dim(2), W = im.dim(3);
+  const bool bar = colours != GridColours::gray;
+  // each cell about 64 px wide, 14 px of it a margin; a caption needs about 16 px under its image
+  const double px = 50.0 / double(W);
+  const std::size_t margin = std::size_t(std::ceil(14 / px)), caption = std::size_t(std::ceil(16 / px));
+  const std::size_t cell_w = W + margin, cell_h = H + caption;
+  const int width = std::min(nn::kFigureMaxWidth, int(double(cols * cell_w) * px) + 30 + (bar ? 110 : 0));
+  nn::Figure fig(out, name, std::max(300, width), int(double(rows * cell_h) * px) + 80);  // + the title
   fig.set("title '" + title + "'").set("yrange [] reverse").set("xrange [-0.5:" + std::to_string(cols * cell_w - 0.5) + "]")
       .set("yrange [" + std::to_string(rows * cell_h - 0.5) + ":-0.5]").command("unset xtics").command("unset ytics")
-      .command("unset colorbox").set("size ratio -1").set("border 0").set("lmargin 1").set("rmargin 1");
-  if (diverging) fig.set("palette defined (-1 '#2166ac', 0 'white', 1 '#b2182b')").set("cbrange [-1:1]");
-  else fig.set("palette defined (-0.15 'white', 0 'black', 1 'white')").set("cbrange [-0.15:1]");
+      .set("size ratio -1").set("border 0").set("lmargin 1");
+  double limit = 1e-12;
+  for (const auto& im : images)
+    for (float v : im) limit = std::max(limit, double(std::abs(v)));
+  if (colours == GridColours::signed_values) fig.signed_colours(limit, bar_label);
+  else if (colours == GridColours::non_negative) fig.colour_map(nn::ColourMap::non_negative, 0, 1, bar_label);
+  else fig.set("palette gray").set("cbrange [0:1]").command("unset colorbox").set("rmargin 1");
   for (std::size_t i = 0; i < n && i < captions.size(); ++i) {
-    const double x = double((i % cols) * cell_w) + W / 2.0, y = double((i / cols) * cell_h + H) + 2.5;
+    const double x = double((i % cols) * cell_w) + W / 2.0 - 0.5, y = double((i / cols) * cell_h + H) + caption / 2.0;
     fig.command((boost::format("set label %d \"%s\" at %g,%g center front font ',9'") % (i + 1) % captions[i] % x % y).str());
   }
-  const int b = fig.matrix(M);
-  fig.plot(fig.data(b) + " matrix with image notitle");
+  for (std::size_t i = 0; i < n; ++i) {  // each image its own block, placed in its cell
+    if (images[i].size() == 0) continue;
+    std::vector<std::vector<double>> M(H, std::vector<double>(W));
+    for (std::size_t h = 0; h < H; ++h)
+      for (std::size_t w = 0; w < W; ++w) M[h][w] = images[i](0, 0, h, w);
+    const int b = fig.matrix(M);
+    fig.plot(fig.data(b) + (boost::format(" matrix using ($1 + %d):($2 + %d):3 with image notitle") % ((i % cols) * cell_w) %
+                            ((i / cols) * cell_h))
+                               .str());
+  }
+  if (n == 0) fig.plot("NaN notitle");  // gnuplot needs one clause
   return fig.render();
 }
 
