@@ -53,7 +53,7 @@ int run(const nn::ChapterArgs& args) {
   nn::report_written(txt);
 
   // Curves
-  nn::Figure fc(args.out, "ch08_lenet_bn_curves", 1000, 420);
+  nn::Figure fc(args.out, "ch08_lenet_bn_curves", 640, 360);
   fc.command("set multiplot layout 1,2 title 'LeNet-5 with batch normalization on MNIST digits'");
   fc.set("xlabel 'epoch'").set("grid").set("key top right").set("ylabel 'loss (cross-entropy)'").set("logscale y");
   std::vector<double> tra, tea;
@@ -69,16 +69,24 @@ int run(const nn::ChapterArgs& args) {
   fc.command("unset multiplot");
   nn::report_written(fc.render());
 
-  nn::Figure fm(args.out, "ch08_confusion", 640, 600);
+  // Counts on a log scale in the non-negative colour map; an empty cell stays white, and each count
+  // is written in black or white, whichever reads on its cell.
+  nn::Figure fm(args.out, "ch08_confusion", 600, 540);
   fm.set("title 'Confusion matrix on the test digits'").set("xlabel 'predicted digit'").set("ylabel 'true digit'")
-      .set("xtics 1").set("ytics 1").set("yrange [9.5:-0.5]").set("xrange [-0.5:9.5]").set("size ratio -1")
-      .set("palette defined (0 'white', 1 '#fdd49e', 10 '#ef6548', 200 '#7f0000')").set("logscale cb").set("cbrange [0.5:*]");
+      .set("xtics 1").set("ytics 1").set("yrange [9.5:-0.5]").set("xrange [-0.5:9.5]").set("size ratio -1");
+  double most = 1;
+  for (const auto& row : confusion) most = std::max(most, *std::max_element(row.begin(), row.end()));
+  fm.colour_map(nn::ColourMap::non_negative, 1, std::max(2.0, most), "test digits (log scale)", /*log=*/true);
   std::vector<double> xs, ys, vs;
   for (int r = 0; r < 10; ++r)
-    for (int c = 0; c < 10; ++c) xs.push_back(c), ys.push_back(r), vs.push_back(std::max(0.5, confusion[std::size_t(r)][std::size_t(c)]));
+    for (int c = 0; c < 10; ++c) {
+      const double v = confusion[std::size_t(r)][std::size_t(c)];
+      xs.push_back(c), ys.push_back(r), vs.push_back(v);
+    }
   const int bm = fm.block({xs, ys, vs});
-  fm.plot(fm.data(bm) + " using 1:2:3 with image notitle")
-      .plot(fm.data(bm) + " using 1:2:($3 >= 1 ? sprintf('%d', $3) : '') with labels font ',9' notitle");
+  fm.plot(fm.data(bm) + " using 1:2:($3 > 0 ? $3 : NaN) with image notitle")
+      .plot(fm.data(bm) + " using 1:2:($3 > 0 ? sprintf('%d', $3) : ''):" + fm.text_colour_of("$3") +
+            " with labels tc rgb variable font ',10' notitle");
   nn::report_written(fm.render());
 
   // Misclassified test digits
@@ -106,12 +114,13 @@ int run(const nn::ChapterArgs& args) {
     kernels.push_back(K);
     kcap.push_back("kernel " + std::to_string(k));
   }
-  nn::report_written(ch08::image_grid(args.out, "ch08_kernels", "First-layer kernels W_{c′,0} (red +, blue −)", kernels,
-                                      kcap, 6, true));
+  nn::report_written(ch08::image_grid(args.out, "ch08_kernels", "First-layer kernels W_{c′,0} (orange +, blue −)",
+                                      kernels, kcap, 6, ch08::GridColours::signed_values, "W"));
 
   nn::Tensor<float> x(nn::Shape{1, 1, 28, 28});
   std::copy_n(data.test.images.data(), 784, x.data());
   net.set_training(false);
+  // the grid's first row: the input and conv1's 6 maps (and a blank); then conv2's 16 maps
   std::vector<nn::Tensor<float>> maps{x};
   std::vector<std::string> mcap{"input"};
   const nn::Tensor<float>* a = &x;
@@ -122,13 +131,15 @@ int run(const nn::ChapterArgs& args) {
         nn::Tensor<float> m(nn::Shape{1, 1, a->dim(2), a->dim(3)});
         std::copy_n(a->data() + c * m.size(), m.size(), m.data());
         maps.push_back(m);
-        mcap.push_back((l == 2 ? "conv1 c=" : "conv2 c=") + std::to_string(c));
+        mcap.push_back("c = " + std::to_string(c));
       }
+      if (l == 2) maps.emplace_back(), mcap.emplace_back();
     }
   }
   // Every map into a 28×28 cell for the grid: scaled to its own maximum, 8×8 maps enlarged ×3.
   for (std::size_t i = 1; i < maps.size(); ++i) {
     const nn::Tensor<float>& m = maps[i];
+    if (m.size() == 0) continue;  // the blank cell
     const std::size_t n = m.dim(2), zoom = n == 8 ? 3 : 1, off = (28 - n * zoom) / 2;
     float top = 1e-6f;
     for (float v : m) top = std::max(top, v);
@@ -138,7 +149,8 @@ int run(const nn::ChapterArgs& args) {
     maps[i] = cell;
   }
   nn::report_written(ch08::image_grid(args.out, "ch08_feature_maps",
-                                      "One test digit and its feature maps after conv1 (6) and conv2 (16)", maps, mcap, 8));
+                                      "A test digit, its 6 maps after conv1 (top row) and 16 after conv2", maps, mcap, 8,
+                                      ch08::GridColours::non_negative, "value / its map's largest"));
 
   const auto model = args.out / "ch08_lenet_bn.nnm";
   nn::save_model(model, net, nn::Shape{1, 28, 28}, {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"});
