@@ -70,18 +70,21 @@ int tour(const nn::ChapterArgs& args) {
   nn::write_file_atomically(path, out.str());
   nn::report_written(path);
 
-  // Figure: the offset of every element of a (2, 2, 3, 4) tensor, one panel per (r, c) slice.
-  nn::Figure fig(args.out, "ch01_tensor_layout", 900, 620);
-  fig.command("set multiplot layout 2,2 title 'Row-major layout of X ∈ R^{2×2×3×4}: offset = ((r·C + c)·H + h)·W + w'");
-  fig.set("xrange [-0.5:3.5]").set("yrange [2.5:-0.5]").set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'");
-  fig.set("cbrange [0:47]").set("palette defined (0 '#f7fbff', 1 '#08306b')").command("unset colorbox");
-  nn::Tensor<double> offset(nn::Shape{2, 2, 3, 4});  // each element holds its own offset in memory
-  for (std::size_t i = 0; i < offset.size(); ++i) offset[i] = double(i);
-  for (std::size_t r = 0; r < 2; ++r)
-    for (std::size_t c = 0; c < 2; ++c) {
-      const int b = fig.cells(offset, r, c);
+  // Figure: the offset of every element of X itself (it holds its own offsets), one panel per
+  // (r, c) slice: the shape the program prints above.
+  const std::size_t nr = X.dim(0), nc = X.dim(1), nh = X.dim(2), nw = X.dim(3);
+  nn::Figure fig(args.out, "ch01_tensor_layout", 760, 480);
+  fig.command((boost::format("set multiplot layout %d,%d title 'Row-major layout of X ∈ R^{%d×%d×%d×%d}: "
+                             "offset = ((r·C + c)·H + h)·W + w'") % nr % nc % nr % nc % nh % nw).str());
+  fig.set((boost::format("xrange [-0.5:%g]") % (double(nw) - 0.5)).str())
+      .set((boost::format("yrange [%g:-0.5]") % (double(nh) - 0.5)).str())
+      .set("xtics 1").set("ytics 1").set("xlabel 'w'").set("ylabel 'h'");
+  fig.colour_map(nn::ColourMap::non_negative, 0, double(X.size() - 1), "offset");
+  for (std::size_t r = 0; r < nr; ++r)
+    for (std::size_t c = 0; c < nc; ++c) {
+      const int b = fig.cells(X, r, c);
       fig.set((boost::format("title 'r = %d, c = %d'") % r % c).str());
-      fig.labelled_cells(b, "%d", "tc rgb '#ff7f0e' font ',13'");
+      fig.labelled_cells(b, "%g", "font ',13'");
       fig.next_panel();
     }
   fig.command("unset multiplot");

@@ -111,8 +111,11 @@ nn::Sequential<float> mlp(std::size_t hidden, int layers, std::mt19937_64& rng) 
   return net;
 }
 
-// P(class 1) on a grid, as an image block, with the points on top.
-void boundary(nn::Figure& fig, nn::Sequential<float>& net, const Problem& p, double lo, double hi) {
+// P(class 1) on a grid, as an image block, with the points on top: class 0 in the blue of the
+// signed colour map, class 1 in its orange, and P in the same map, faded, white at P = 1/2.
+// The panel spans [left, right] of the figure's width; only the right one shows the colour bar.
+void boundary(nn::Figure& fig, nn::Sequential<float>& net, const Problem& p, double lo, double hi, double left,
+              double right, bool colour_bar) {
   const std::size_t n = 161;
   Tensor<float> G(Shape{n * n, 2});
   for (std::size_t i = 0; i < n; ++i)
@@ -134,11 +137,16 @@ void boundary(nn::Figure& fig, nn::Sequential<float>& net, const Problem& p, dou
   const int b = fig.block(pts);
   const double d = (hi - lo) / double(n - 1);
   fig.set((boost::format("xrange [%g:%g]") % lo % hi).str()).set((boost::format("yrange [%g:%g]") % lo % hi).str());
-  fig.set("cbrange [0:1]").set("palette defined (0 '#9ecae1', 0.5 '#ffffff', 1 '#fdae6b')").set("size square");
-  fig.set("title '" + p.name + ": P(class 1) and the training points'").set("key off");
+  fig.colour_map(nn::ColourMap::signed_values, 0, 1, "P(class 1)", false, 0.4).set("size square");
+  if (!colour_bar) fig.command("unset colorbox");
+  fig.set((boost::format("lmargin at screen %g") % left).str()).set((boost::format("rmargin at screen %g") % right).str());
+  fig.set("title '" + p.name + "'").set("key off");
+  fig.set("xlabel 'x_1'").set("ylabel 'x_2'");
   fig.plot(fig.data(img) + (boost::format(" matrix using (%g+%g*$1):(%g+%g*$2):3 with image") % lo % d % lo % d).str());
   const double point_size = p.labels.size() < 10 ? 2.5 : 0.7;
-  fig.plot(fig.data(b) + (boost::format(" using 1:2:($3 > 0.5 ? 0xd94801 : 0x08519c) with points pt 7 ps %.1f lc rgb variable") % point_size).str());
+  fig.plot(fig.data(b) + (boost::format(" using 1:2:($3 > 0.5 ? %.0f : %.0f) with points pt 7 ps %.1f lc rgb variable") %
+                          nn::rgb_number(nn::sign_colour(1)) % nn::rgb_number(nn::sign_colour(-1)) % point_size)
+                             .str());
 }
 
 int run(const nn::ChapterArgs& args) {
@@ -167,7 +175,7 @@ int run(const nn::ChapterArgs& args) {
   nn::write_file_atomically(txt, out.str());
   nn::report_written(txt);
 
-  nn::Figure loss(args.out, "ch03_train_loss", 800, 480);
+  nn::Figure loss(args.out, "ch03_train_loss", 640, 384);
   loss.set("title 'Training loss (softmax cross-entropy, mean over each epoch)'").set("logscale y");
   loss.set("xlabel 'epoch'").set("ylabel 'L'").set("key top right");
   const int bx = loss.block({r_xor.epochs, r_xor.losses}), bs = loss.block({r_sp.epochs, r_sp.losses});
@@ -175,11 +183,11 @@ int run(const nn::ChapterArgs& args) {
   loss.plot(loss.data(bs) + " using 1:2 with lines lw 2 lc rgb '#d62728' title 'two spirals'");
   nn::report_written(loss.render());
 
-  nn::Figure db(args.out, "ch03_decision_boundary", 1100, 560);
-  db.command("set multiplot layout 1,2").command("unset colorbox");
-  boundary(db, net_xor, xr, -0.5, 1.5);
+  nn::Figure db(args.out, "ch03_decision_boundary", 640, 340);
+  db.command("set multiplot layout 1,2 title 'P(class 1) and the training points: class 0 blue, class 1 orange'");
+  boundary(db, net_xor, xr, -0.5, 1.5, 0.11, 0.45, false);
   db.next_panel();
-  boundary(db, net_sp, sp, -3.6, 3.6);
+  boundary(db, net_sp, sp, -3.6, 3.6, 0.53, 0.87, true);
   db.next_panel();
   db.command("unset multiplot");
   nn::report_written(db.render());
