@@ -35,9 +35,9 @@ int run(const nn::ChapterArgs& args) {
   fig2.set("title 'Figure 2: the activation functions ReLU, σ and tanh (Eqs. (8)–(10))'")
       .set("xlabel 'x'").set("ylabel 'f(x)'").set("grid").set("key top left").set("yrange [-1.2:3]").set("xrange [-5:5]");
   const int b = fig2.block({x, sig, th, re});
-  fig2.plot(fig2.data(b) + " using 1:4 with lines lw 2 lc rgb '#d62728' title 'ReLU(x) = max(0, x)'")
-      .plot(fig2.data(b) + " using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'σ(x) = 1/(1 + e^{−x})'")
-      .plot(fig2.data(b) + " using 1:3 with lines lw 2 lc rgb '#2ca02c' title 'tanh(x)'");
+  fig2.plot(fig2.data(b) + " using 1:4 with lines lw 2 lc rgb '" + nn::series_colour(3) + "' title 'ReLU(x) = max(0, x)'")
+      .plot(fig2.data(b) + " using 1:2 with lines lw 2 lc rgb '" + nn::series_colour(0) + "' title 'σ(x) = 1/(1 + e^{−x})'")
+      .plot(fig2.data(b) + " using 1:3 with lines lw 2 lc rgb '" + nn::series_colour(2) + "' title 'tanh(x)'");
   nn::report_written(fig2.render());
 
   // ReLU′ jumps at 0: draw its two pieces separately so gnuplot draws no vertical line.
@@ -49,12 +49,12 @@ int run(const nn::ChapterArgs& args) {
   const int bd = figd.block({x, dsig, dth});
   const int bl = figd.block({xl, yl});
   const int br = figd.block({xr, yr});
-  figd.plot(figd.data(bl) + " using 1:2 with lines lw 2 lc rgb '#d62728' title 'ReLU′(x) (Eq. (13); ReLU′(0) := 1)'")
-      .plot(figd.data(br) + " using 1:2 with lines lw 2 lc rgb '#d62728' notitle")
-      .plot("'+' using (0):(1) with points pt 7 ps 1.2 lc rgb '#d62728' notitle")
-      .plot("'+' using (0):(0) with points pt 6 ps 1.2 lc rgb '#d62728' notitle")
-      .plot(figd.data(bd) + " using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'σ′(x) = σ(x)(1 − σ(x))'")
-      .plot(figd.data(bd) + " using 1:3 with lines lw 2 lc rgb '#2ca02c' title 'tanh′(x) = 1 − tanh²(x)'");
+  figd.plot(figd.data(bl) + " using 1:2 with lines lw 2 lc rgb '" + nn::series_colour(3) + "' title 'ReLU′(x) (Eq. (13); ReLU′(0) := 1)'")
+      .plot(figd.data(br) + " using 1:2 with lines lw 2 lc rgb '" + nn::series_colour(3) + "' notitle")
+      .plot("'+' using (0):(1) with points pt 7 ps 1.2 lc rgb '" + nn::series_colour(3) + "' notitle")
+      .plot("'+' using (0):(0) with points pt 6 ps 1.2 lc rgb '" + nn::series_colour(3) + "' notitle")
+      .plot(figd.data(bd) + " using 1:2 with lines lw 2 lc rgb '" + nn::series_colour(0) + "' title 'σ′(x) = σ(x)(1 − σ(x))'")
+      .plot(figd.data(bd) + " using 1:3 with lines lw 2 lc rgb '" + nn::series_colour(2) + "' title 'tanh′(x) = 1 − tanh²(x)'");
   nn::report_written(figd.render());
 
   //! [table]

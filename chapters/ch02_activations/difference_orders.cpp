@@ -95,9 +95,9 @@ int run(const nn::ChapterArgs& args) {
     roundoff.push_back(2.2e-16 * nn::sigmoid(kX0) / h);
   }
   const int b = fig.block({hs, e_fwd, e_bwd, e_cen, ref1, ref2, roundoff});
-  fig.plot(fig.data(b) + (boost::format(" using 1:2 with linespoints pt 7 ps 0.6 lw 2 lc rgb '#1f77b4' title 'forward (slope %.2f)'") % s_fwd).str())
-      .plot(fig.data(b) + (boost::format(" using 1:3 with linespoints pt 5 ps 0.5 lw 1 dt 2 lc rgb '#ff7f0e' title 'backward (slope %.2f)'") % s_bwd).str())
-      .plot(fig.data(b) + (boost::format(" using 1:4 with linespoints pt 9 ps 0.7 lw 2 lc rgb '#2ca02c' title 'central (slope %.2f)'") % s_cen).str())
+  fig.plot(fig.data(b) + (boost::format(" using 1:2 with linespoints pt 7 ps 0.6 lw 2 lc rgb '%s' title 'forward (slope %.2f)'") % nn::series_colour(0) % s_fwd).str())
+      .plot(fig.data(b) + (boost::format(" using 1:3 with linespoints pt 5 ps 0.5 lw 1 dt 2 lc rgb '%s' title 'backward (slope %.2f)'") % nn::series_colour(1) % s_bwd).str())
+      .plot(fig.data(b) + (boost::format(" using 1:4 with linespoints pt 9 ps 0.7 lw 2 lc rgb '%s' title 'central (slope %.2f)'") % nn::series_colour(2) % s_cen).str())
       .plot(fig.data(b) + " using 1:5 with lines lw 1 dt 3 lc rgb 'gray40' title '∝ h'")
       .plot(fig.data(b) + " using 1:6 with lines lw 1 dt 4 lc rgb 'gray40' title '∝ h²'")
       .plot(fig.data(b) + " using 1:7 with lines lw 1 dt 1 lc rgb '#bbbbbb' title 'round-off ≈ εσ(x)/h'");

@@ -110,8 +110,13 @@ int run(const nn::ChapterArgs& args) {
     cols[3].push_back(gemm_rate[i]);
   }
   std::string xt = "xtics (";
-  for (std::size_t i = 0; i < shapes.size(); ++i) xt += (i ? ", '" : "'") + std::string(shapes[i].name) + "' " + std::to_string(i);
-  fig.set(xt + ") font ',8'");
+  for (std::size_t i = 0; i < shapes.size(); ++i) {  // the shape on a second line, so that the labels fit
+    std::string label = shapes[i].name;
+    const std::size_t cut = label.rfind(' ', label.find("->"));
+    if (cut != std::string::npos) label.replace(cut, 1, "\\n");
+    xt += (i ? ", \"" : "\"") + label + "\" " + std::to_string(i);
+  }
+  fig.set(xt + ") font ',8'").set("xlabel 'convolution: R×C×H×W -> C′, kernel k×k, padding p'");
   const int blk = fig.block(cols);
   fig.plot(fig.data(blk) + " using 2 title 'naive loops (Eq. 39)'");
   fig.plot(fig.data(blk) + " using 3 title 'im2row + GEMM'");

@@ -3,6 +3,7 @@
 // batch normalization (Dense → [BatchNorm1d →] ReLU, repeated). Without it the activations
 // shrink or grow geometrically with depth unless the weight scale is exactly right (He); with it
 // every layer's statistics are the same whatever the weight scale. Also the backward signal δ.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <random>
@@ -139,22 +140,33 @@ int run(const nn::ChapterArgs& args) {
   nn::write_file_atomically(txt, out.str());
   nn::report_written(txt);
 
-  nn::Figure fig(args.out, "ch07_activation_stats", 1100, 480);
-  fig.command("set multiplot layout 1,2 title 'A deep ReLU net at initialisation: with batch normalization the statistics do not depend on depth or weight scale'");
+  nn::Figure fig(args.out, "ch07_activation_stats", 640, 440);
+  fig.command("set multiplot layout 1,2 title \"A deep ReLU net at initialisation: with batch normalization\\n"
+              "the statistics do not depend on depth or weight scale\"");
   fig.set("logscale y").set("format y '10^{%L}'").set("xlabel 'layer l'").set("grid").set("key top left font ',9'");
-  const char* styles[] = {"lw 2 lc rgb '#1f77b4' dt 2", "lw 2 lc rgb '#2ca02c' dt 2", "lw 2 lc rgb '#d62728' dt 2",
-                          "lw 3 lc rgb '#1f77b4' pt 7 ps 1.2", "lw 1 lc rgb '#d62728' pt 4 ps 1.8"};
+  fig.set("xtics 5").set("ytics 100");
+  // the top of a panel's y range: three decades above its largest value, room for the key
+  const auto y_top = [&](auto member) {
+    double top = 0;
+    for (const auto& s : stats) top = std::max(top, *std::max_element((s.*member).begin(), (s.*member).end()));
+    return (boost::format("yrange [*:%g]") % std::pow(10.0, std::ceil(std::log10(top)) + 3)).str();
+  };
+  // one colour per initialisation (nn::series_colour), dashed without batch norm, solid with it
+  const std::string blue = nn::series_colour(0), green = nn::series_colour(2), red = nn::series_colour(3);
+  const std::string styles[] = {"lw 2 lc rgb '" + blue + "' dt 2", "lw 2 lc rgb '" + green + "' dt 2",
+                                "lw 2 lc rgb '" + red + "' dt 2", "lw 3 lc rgb '" + blue + "' pt 7 ps 1.2",
+                                "lw 1 lc rgb '" + red + "' pt 4 ps 1.8"};
   std::vector<int> blocks;
   for (const auto& s : stats) {
     std::vector<double> layer(depth);
     for (std::size_t l = 0; l < depth; ++l) layer[l] = double(l + 1);
     blocks.push_back(fig.block({layer, s.std, s.mean, s.delta_std}));
   }
-  fig.set("ylabel 'std of activations (ReLU output)'").set("title 'forward'");
+  fig.set("ylabel 'std of activations (ReLU output)'").set("title 'forward'").set(y_top(&Stats::std));
   for (std::size_t i = 0; i < blocks.size(); ++i)
     fig.plot(fig.data(blocks[i]) + " using 1:2 with linespoints " + styles[i] + " title '" + configs[i].name + "'");
   fig.next_panel();
-  fig.set("ylabel 'std of δ at the ReLU output'").set("title 'backward'").set("key top right");
+  fig.set("ylabel 'std of δ at the ReLU output'").set("title 'backward'").set("key top right").set(y_top(&Stats::delta_std));
   for (std::size_t i = 0; i < blocks.size(); ++i)
     fig.plot(fig.data(blocks[i]) + " using 1:4 with linespoints " + styles[i] + " title '" + configs[i].name + "'");
   fig.next_panel();

@@ -49,7 +49,7 @@ int run(const nn::ChapterArgs& args) {
   nn::report_written(table_path);
 
   nn::Figure fig(args.out, "ch08_fc_vs_cnn");
-  fig.set("title 'Digits: fully connected (§4.1) vs convolutional (§4.2), same data and training'")
+  fig.set("title \"Digits: fully connected (§4.1) vs convolutional (§4.2)\\nsame data and training\"")
       .set("xlabel 'epoch'").set("ylabel 'accuracy (%)'").set("grid").set("key bottom right").set("yrange [*:100]");
   std::vector<double> f_tr, f_te, c_tr, c_te;
   for (std::size_t e = 0; e < epochs; ++e)
