@@ -1,6 +1,8 @@
 // Chapter 1 — notation (report §3): a rank-4 tensor, its index order (r, c, h, w) and memory
 // layout, an element-wise f(X) and ∂f(X)/∂X (Eqs. (1)–(4)), the Hadamard product (Eq. (5)) and
 // vec(). Prints every example and saves the same text as ch01_tensor_tour.txt.
+#include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 
@@ -8,6 +10,7 @@
 
 #include "nn/activations.hpp"
 #include "nn/tools/cli.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/tools/plot.hpp"
 #include "nn/tools/table.hpp"
 #include "nn/tensor.hpp"
@@ -63,7 +66,37 @@ int tour(const nn::ChapterArgs& args) {
   // vec(): all elements as one row vector, in the same row-major order as the offsets above.
   const auto v = nn::vec(A);
   //! [vec]
-  out << "vec(A) = " << nn::to_string(v, 1) << "(row-major: vec(A)_k = A_{i,j} with k = i·W + j)\n";
+  out << "vec(A) = " << nn::to_string(v, 1) << "(row-major: vec(A)_k = A_{i,j} with k = i·W + j)\n\n";
+
+  //! [jacobian]
+  // Worked example: the Jacobian J_{kl} = ∂vec(σ(M))_k / ∂vec(M)_l, column l by central
+  // differences (Eq. (21)). Only M_l moves, and σ acts element by element (Eq. (1)), so
+  // column l is zero except at k = l, where it holds σ′(M_l): J = diag(vec(∂σ(M)/∂M)).
+  const std::size_t n = M.size();
+  const double h = 1e-5;
+  nn::Tensor<double> J(nn::Shape{n, n});
+  for (std::size_t l = 0; l < n; ++l) {
+    nn::Tensor<double> up = M, down = M;
+    up[l] += h;
+    down[l] -= h;
+    const auto f_up = nn::vec(nn::activate(nn::ActivationFunction::sigmoid, up));
+    const auto f_down = nn::vec(nn::activate(nn::ActivationFunction::sigmoid, down));
+    for (std::size_t k = 0; k < n; ++k) J(k, l) = (f_up[k] - f_down[k]) / (2 * h);
+  }
+  //! [jacobian]
+  double off_diagonal = 0, diagonal_error = 0;
+  for (std::size_t k = 0; k < n; ++k)
+    for (std::size_t l = 0; l < n; ++l)
+      if (k == l) diagonal_error = std::max(diagonal_error, std::abs(J(k, l) - dfM[k]));
+      else off_diagonal = std::max(off_diagonal, std::abs(J(k, l)));
+  out << "Worked example: the Jacobian ∂vec(σ(M))/∂vec(M), 6 × 6, by central differences (h = 1e-5):\n"
+      << nn::to_string(J, 4)
+      << "its diagonal is vec(∂σ(M)/∂M) of Eq. (2) above, to " << (boost::format("%.1e") % diagonal_error)
+      << "; largest off-diagonal entry " << (boost::format("%.1e") % off_diagonal) << "\n";
+  nn::Facts facts("ch01_tensor_tour");
+  facts.set("jacobian_diagonal_error", diagonal_error, "%.1e");
+  facts.set("jacobian_off_diagonal", off_diagonal, "%.1e");
+  facts.save(args.out);
 
   std::cout << out.str();
   const auto path = args.out / "ch01_tensor_tour.txt";

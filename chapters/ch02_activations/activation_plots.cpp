@@ -5,8 +5,11 @@
 #include <iostream>
 #include <vector>
 
+#include <boost/format.hpp>
+
 #include "nn/activations.hpp"
 #include "nn/tools/cli.hpp"
+#include "nn/tools/files.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/tools/plot.hpp"
 #include "nn/tools/table.hpp"
@@ -56,6 +59,43 @@ int run(const nn::ChapterArgs& args) {
       .plot(figd.data(bd) + " using 1:2 with lines lw 2 lc rgb '" + nn::series_colour(0) + "' title 'σ′(x) = σ(x)(1 − σ(x))'")
       .plot(figd.data(bd) + " using 1:3 with lines lw 2 lc rgb '" + nn::series_colour(2) + "' title 'tanh′(x) = 1 − tanh²(x)'");
   nn::report_written(figd.render());
+
+  //! [relu_kink]
+  // Worked example: the central quotient of ReLU near its kink. With h fixed, as x crosses 0:
+  // Q(x) = (ReLU(x + h) − ReLU(x − h)) / (2h) is 0 for x ≤ −h, 1 for x ≥ h, and in between the
+  // straight line (x + h)/(2h): the quotient measures neither side of the jump, and Q(0) = 1/2.
+  const double hk = 0.1;  // large, so that the ramp is visible
+  nn::Table kink({{"x", "%6.3f"}, {"x/h", "%5.1f"}, {"ReLU′(x), (13)", "%14.3f"},
+                  {"Q(x)", "%6.3f"}, {"(x + h)/(2h), |x| ≤ h", "%21s"}});
+  for (double t : {-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0})
+    kink.row(t * hk, t, nn::relu_prime(t * hk), nn::central_difference(nn::relu<double>, t * hk, hk),
+             std::abs(t) <= 1 ? (boost::format("%.3f") % ((t * hk + hk) / (2 * hk))).str() : std::string("—"));
+  //! [relu_kink]
+  const std::string kink_text = (boost::format("ReLU's central quotient Q(x) = (ReLU(x + h) − ReLU(x − h))/(2h)\nnear 0, with h = %g:\n") % hk).str() + kink.str();
+  std::cout << kink_text;
+  nn::write_file_atomically(args.out / "ch02_relu_kink.txt", kink_text);
+  nn::report_written(args.out / "ch02_relu_kink.txt");
+  {
+    std::vector<double> xs, qs;
+    for (int i = -300; i <= 300; ++i) {
+      xs.push_back(i * hk / 100.0);
+      qs.push_back(nn::central_difference(nn::relu<double>, xs.back(), hk));
+    }
+    std::vector<double> xneg, yneg, xpos, ypos;
+    for (double v : xs) (v < 0 ? xneg : xpos).push_back(v), (v < 0 ? yneg : ypos).push_back(nn::relu_prime(v));
+    nn::Figure fk(args.out, "ch02_relu_kink", 800, 460);
+    fk.set("title 'ReLU near its kink: the central quotient (h = 0.1) against ReLU′ of Eq. (13)'")
+        .set("xlabel 'x'").set("ylabel 'slope'").set("grid").set("key top left").set("yrange [-0.15:1.3]")
+        .set("xtics ('−3h' -0.3, '−2h' -0.2, '−h' -0.1, '0' 0, 'h' 0.1, '2h' 0.2, '3h' 0.3)");
+    const int bq = fk.block({xs, qs});
+    const int bn = fk.block({xneg, yneg});
+    const int bp = fk.block({xpos, ypos});
+    fk.plot(fk.data(bn) + " using 1:2 with lines lw 3 lc rgb '#0072b2' title 'ReLU′(x), Eq. (13)'")
+        .plot(fk.data(bp) + " using 1:2 with lines lw 3 lc rgb '#0072b2' notitle")
+        .plot(fk.data(bq) + " using 1:2 with lines lw 2 dt 2 lc rgb '#e69f00' title 'central quotient (ReLU(x+h) − ReLU(x−h))/(2h)'")
+        .plot("'+' using (0):(0.5) with points pt 7 ps 1.4 lc rgb '#e69f00' title 'Q(0) = 1/2'");
+    nn::report_written(fk.render());
+  }
 
   //! [table]
   nn::Table table({{"f", "%s"}, {"x", "%6.2f"}, {"analytic f'(x)", "%.12f"}, {"forward", "%.12f"},

@@ -21,7 +21,36 @@ namespace {
 using nn::Shape;
 using nn::Tensor;
 
+/// Worked example: one dense layer with ReLU, R = 2, numbers small enough to check by hand.
+void one_layer(const nn::ChapterArgs& args) {
+  //! [one_layer]
+  const Tensor<double> X(Shape{2, 2}, {1, 2, 1, -2});        // X^(l): R = 2 rows, n = 2
+  const Tensor<double> W(Shape{2, 2}, {1, -1, 0.5, -1});     // W^(l): n = 2 → m = 2
+  const Tensor<double> b(Shape{2}, {0.5, 1});                // b^(l)
+  const Tensor<double> delta(Shape{2, 2}, {0.2, -0.4, 0.1, 0.3});  // δ^(l+1), from above
+  nn::DenseCache<double> cache;
+  const auto A = nn::dense_forward(X, W, b, nn::ActivationFunction::relu, cache);  // Eq. (7)
+  const auto g = nn::dense_backward(delta, W, cache);  // Eqs. (29)–(33)
+  //! [one_layer]
+  auto G = nn::hadamard(delta, nn::activate_prime(nn::ActivationFunction::relu, cache.Z));
+  for (auto& v : G) v += 0.0;  // −0.4 · 0 is −0: print it as 0
+  std::ostringstream out;
+  out << "One layer, X → Z = XW + b → A = ReLU(Z), R = 2 (Eq. (7)):\n"
+      << "X =\n" << nn::to_string(X, 2) << "W =\n" << nn::to_string(W, 2) << "b = " << nn::to_string(b, 2)
+      << "Z = XW + b =\n" << nn::to_string(cache.Z, 2) << "A = ReLU(Z) =\n" << nn::to_string(A, 2)
+      << "\nBackward, δ^(l+1) given:\n" << nn::to_string(delta, 2)
+      << "G = δ^(l+1) ⊙ ReLU′(Z), the factor of Eqs. (31)–(33) =\n" << nn::to_string(G, 2)
+      << "∂L/∂W = Xᵀ G (Eq. (32)) =\n" << nn::to_string(g.dW, 2)
+      << "∂L/∂b = Σ_r G_r (Eq. (33)) = " << nn::to_string(g.db, 2)
+      << "δ^(l) = G Wᵀ (Eq. (31)) =\n" << nn::to_string(g.dX, 2);
+  std::cout << out.str() << "\n";
+  const auto path = args.out / "ch03_one_layer.txt";
+  nn::write_file_atomically(path, out.str());
+  nn::report_written(path);
+}
+
 int run(const nn::ChapterArgs& args) {
+  one_layer(args);
   //! [network]
   ch03::Mlp net;
   net.f = nn::ActivationFunction::sigmoid;

@@ -12,6 +12,7 @@
 
 #include "nn/activation_layer.hpp"
 #include "nn/tools/cli.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/dense.hpp"
 #include "nn/init.hpp"
 #include "nn/layer.hpp"
@@ -174,6 +175,10 @@ int run(const nn::ChapterArgs& args) {
   const auto txt = args.out / "ch03_train_mlp.txt";
   nn::write_file_atomically(txt, out.str());
   nn::report_written(txt);
+  nn::Facts facts("ch03_train_mlp");
+  facts.set("xor_accuracy", 100 * r_xor.accuracy, "%.2f").set("spirals_accuracy", 100 * r_sp.accuracy, "%.2f");
+  facts.set("spirals_epochs", r_sp.epochs.size(), "%d").set("seed", args.seed, "%d");
+  nn::report_written(facts.save(args.out));
 
   nn::Figure loss(args.out, "ch03_train_loss", 640, 384);
   loss.set("title 'Training loss (softmax cross-entropy, mean over each epoch)'").set("logscale y");

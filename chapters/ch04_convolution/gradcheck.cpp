@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "nn/tools/cli.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/finite_difference.hpp"
 #include "nn/tools/plot.hpp"
@@ -82,6 +83,9 @@ int run(const nn::ChapterArgs& args) {
   const auto txt = args.out / "ch04_gradcheck.txt";
   nn::write_file_atomically(txt, os.str());
   nn::report_written(txt);
+  nn::Facts facts("ch04_gradcheck");
+  facts.set("worst_rel_error", worst, "%.1e").set("step", kStep, "%g").set("tolerance", kTolerance, "%g");
+  nn::report_written(facts.save(args.out));
   return all_ok ? 0 : 1;
 }
 

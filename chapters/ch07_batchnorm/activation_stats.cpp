@@ -14,6 +14,7 @@
 #include "nn/activation_layer.hpp"
 #include "nn/batchnorm.hpp"
 #include "nn/tools/cli.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/dense.hpp"
 #include "nn/init.hpp"
 #include "nn/tools/plot.hpp"
@@ -139,6 +140,14 @@ int run(const nn::ChapterArgs& args) {
   const auto txt = args.out / "ch07_activation_stats.txt";
   nn::write_file_atomically(txt, out.str());
   nn::report_written(txt);
+  nn::Facts facts("ch07_activation_stats");
+  const double n_factor = double(depth - 1);
+  facts.set("depth", depth, "%d").set("width", width, "%d").set("batch", batch, "%d");
+  facts.set("xavier_last_std", stats[0].std[depth - 1], "%.2g").set("big_last_std", stats[2].std[depth - 1], "%.2g");
+  facts.set("bn_min_std", *std::min_element(stats[3].std.begin(), stats[3].std.end()), "%.2f");
+  facts.set("bn_max_std", *std::max_element(stats[3].std.begin(), stats[3].std.end()), "%.2f");
+  facts.set("bn_backward_factor", std::pow(stats[3].delta_std[0] / stats[3].delta_std[depth - 1], 1 / n_factor), "%.2f");
+  nn::report_written(facts.save(args.out));
 
   nn::Figure fig(args.out, "ch07_activation_stats", 640, 440);
   fig.command("set multiplot layout 1,2 title \"A deep ReLU net at initialisation: with batch normalization\\n"

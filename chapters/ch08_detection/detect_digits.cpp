@@ -2,11 +2,15 @@
 // report's layers finds and classifies real MNIST digits placed on 64×64 scenes. Trains on scenes
 // made from the training digits, measures mAP@0.5 on 1,000 scenes made from the held-out digits,
 // and draws the loss curves, the precision–recall curves and the boxes on test scenes.
+#include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
+#include <stdexcept>
 
 #include "detection_common.hpp"
 #include "nn/tools/cli.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/data/idx.hpp"
 #include "nn/data/model_io.hpp"
 #include "nn/data/scenes.hpp"
@@ -22,6 +26,61 @@ constexpr double kLearningRate = 2e-3;
 constexpr double kMinScore = 0.01;  // keep low-scoring boxes for the PR curve (mAP)
 constexpr double kNmsIou = 0.45;    // NMS threshold
 constexpr double kShowScore = 0.5;  // boxes drawn in the figure
+
+/// Worked example: one true box → its cell and targets τ (D6) → the output P that predicts
+/// exactly those targets → the box decoded by (D1)–(D5). Saved as ch08_box_roundtrip.txt.
+double box_roundtrip(const nn::LabeledBox& truth, const std::filesystem::path& out_dir) {
+  //! [roundtrip]
+  nn::GridTargets targets;
+  nn::resize_targets(targets, 1, kGrid);
+  nn::encode_targets({truth}, 0, kCanvas, kCanvas, targets);  // the cell of the centre, τ
+  nn::Tensor<float> P(nn::Shape{1, 15, kGrid, kGrid}, -10.0f);  // every cell: "no object"
+  auto logit = [](double p) { return float(std::log(p / (1 - p))); };  // σ⁻¹
+  std::size_t ci = 0, cj = 0;
+  for (std::size_t i = 0; i < kGrid; ++i)
+    for (std::size_t j = 0; j < kGrid; ++j) {
+      const nn::CellTarget& t = targets.at(0, i, j);
+      if (!t.object) continue;
+      ci = i, cj = j;
+      P(0, 0, i, j) = logit(0.99);        // (D1): p^o = 0.99
+      P(0, 1, i, j) = logit(t.x);         // (D2): σ(P_1) = τ_1
+      P(0, 2, i, j) = logit(t.y);         //       σ(P_2) = τ_2
+      P(0, 3, i, j) = logit(t.sqrt_w);    // (D3): σ(P_3) = τ_3 = √(w/W)
+      P(0, 4, i, j) = logit(t.sqrt_h);    //       σ(P_4) = τ_4
+      P(0, 5 + std::size_t(t.label), i, j) = 10.0f;  // (D4): q_c ≈ 1
+    }
+  std::vector<nn::Detection> found;
+  nn::decode_detections(P, kCanvas, kCanvas, 0.5, 0, found);
+  //! [roundtrip]
+  const nn::CellTarget& t = targets.at(0, ci, cj);
+  const nn::Box& b = truth.box;
+  const double cx = (b.x1 + b.x2) / 2, cy = (b.y1 + b.y2) / 2;
+  std::ostringstream os;
+  os << boost::format("True box of a digit %d: x1 = %.2f, y1 = %.2f, x2 = %.2f, y2 = %.2f (centre %.2f, %.2f; %.2f × %.2f px)\n") %
+            truth.label % b.x1 % b.y1 % b.x2 % b.y2 % cx % cy % b.width() % b.height()
+     << boost::format("Its cell (S = %d, cells of %d px): i = ⌊%.2f·%d/%d⌋ = %d, j = ⌊%.2f·%d/%d⌋ = %d\n") % kGrid %
+            (kCanvas / kGrid) % cy % kGrid % kCanvas % ci % cx % kGrid % kCanvas % cj
+     << boost::format("Targets: τ1 = %.2f·%d/%d − %d = %.4f,  τ2 = %.4f,  τ3 = √(%.2f/%d) = %.4f,  τ4 = %.4f\n") % cx %
+            kGrid % kCanvas % cj % t.x % t.y % b.width() % kCanvas % t.sqrt_w % t.sqrt_h
+     << "An output that predicts them: P_1..P_4 = σ⁻¹(τ), P_0 = σ⁻¹(0.99), the class score high\n";
+  double iou = 0;
+  if (found.size() == 1) {
+    const nn::Box& d = found[0].box;
+    iou = nn::iou(d, b);
+    os << boost::format("Decoded by (D2)–(D3): x = (%d + σ(P_1))·%d/%d = %.2f, w = σ(P_3)²·%d = %.2f\n") % cj % kCanvas %
+              kGrid % ((d.x1 + d.x2) / 2) % kCanvas % d.width()
+       << boost::format("Decoded box: x1 = %.2f, y1 = %.2f, x2 = %.2f, y2 = %.2f, class %d, score %.3f (D5)\n") % d.x1 %
+              d.y1 % d.x2 % d.y2 % found[0].label % found[0].score
+       << boost::format("IoU with the true box (D11): %.6f\n") % iou;
+  } else {
+    os << "decoding gave " << found.size() << " boxes instead of one\n";
+  }
+  std::cout << os.str();
+  const auto path = out_dir / "ch08_box_roundtrip.txt";
+  nn::write_file_atomically(path, os.str());
+  nn::report_written(path);
+  return iou;
+}
 //! [constants]
 
 int run(const nn::ChapterArgs& args) {
@@ -64,9 +123,15 @@ int run(const nn::ChapterArgs& args) {
   std::cout << "Detector " << spec.str() << ", " << net.parameter_count() << " parameters\n"
             << net.summary(nn::Shape{1, 1, kCanvas, kCanvas});
 
+  std::vector<nn::LabeledBox> objects;
+  {
+    const nn::Scene first = nn::make_scene(digits.train, scene, nn::scene_seed(args.seed, 0));
+    if (first.objects.empty() || box_roundtrip(first.objects[0], args.out) < 0.999)
+      throw std::logic_error("ch08_detect_digits: decoding the encoded targets did not give the box back");
+  }
+
   //! [train]
   // Every step draws fresh training scenes: scene n = s·R + r of the training seed.
-  std::vector<nn::LabeledBox> objects;
   std::size_t collisions = 0, placed = 0;
   const ch08::FillBatch fill = [&](std::size_t s, nn::Tensor<float>& X, nn::GridTargets& targets) {
     for (std::size_t r = 0; r < kBatch; ++r) {
@@ -110,6 +175,21 @@ int run(const nn::ChapterArgs& args) {
   const fs::path txt = args.out / "ch08_detect_digits.txt";
   nn::write_file_atomically(txt, result + "\n" + t.str());
   nn::report_written(txt);
+  nn::Facts facts("ch08_detect_digits");
+  std::size_t worst_class = 0, best_class = 0;
+  for (std::size_t k = 0; k < 10; ++k) {
+    if (m.positives[k] == 0) continue;
+    if (m.positives[worst_class] == 0 || m.ap[k] < m.ap[worst_class]) worst_class = k;
+    if (m.positives[best_class] == 0 || m.ap[k] > m.ap[best_class]) best_class = k;
+  }
+  facts.set("map", m.map, "%.4f").set("test_scenes", test.size(), "%d").set("test_digits", objects_total, "%d");
+  facts.set("steps", steps, "%d").set("batch", kBatch, "%d").set("scenes", log.images, "%d");
+  facts.set("seconds", log.seconds, "%.1f").set("scenes_per_second", double(log.images) / log.seconds, "%.0f");
+  facts.set("parameters", net.parameter_count(), "%d");
+  facts.set("shared_cell_percent", 100.0 * double(collisions) / double(std::max<std::size_t>(placed, 1)), "%.2f");
+  facts.set("worst_class", worst_class, "%d").set("worst_ap", m.ap[worst_class], "%.3f");
+  facts.set("best_class", best_class, "%d").set("best_ap", m.ap[best_class], "%.3f");
+  nn::report_written(facts.save(args.out));
 
   nn::report_written(ch08::loss_figure(args.out, "ch08_detect_loss", "Training loss of the digit detector", log));
   nn::report_written(ch08::pr_figure(args.out, "ch08_detect_pr",

@@ -9,6 +9,7 @@
 
 #include "detection_common.hpp"
 #include "nn/tools/cli.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/data/image.hpp"
 #include "nn/data/model_io.hpp"
 #include "nn/tools/table.hpp"
@@ -111,6 +112,11 @@ int run(const nn::ChapterArgs& args) {
   const fs::path txt = args.out / "ch08_detect_faces.txt";
   nn::write_file_atomically(txt, result);
   nn::report_written(txt);
+  nn::Facts facts("ch08_detect_faces");
+  facts.set("ap", m.ap[0], "%.3f").set("val_images", val.size(), "%d").set("val_faces", m.positives[0], "%d");
+  facts.set("train_images", train.size(), "%d").set("steps", steps, "%d").set("batch", kBatch, "%d");
+  facts.set("seconds", log.seconds, "%.0f");
+  nn::report_written(facts.save(args.out));
 
   const std::vector<std::string> names{"face"};
   nn::report_written(ch08::loss_figure(args.out, "ch08_faces_loss", "Training loss of the face detector", log));

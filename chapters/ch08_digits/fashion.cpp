@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "digits_common.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/apps/models.hpp"
 
 namespace {
@@ -58,6 +59,10 @@ int run(const nn::ChapterArgs& args) {
   const auto txt = args.out / "ch08_fashion.txt";
   nn::write_file_atomically(txt, t.str() + result);
   nn::report_written(txt);
+  nn::Facts facts("ch08_fashion");
+  facts.set("accuracy", 100 * test.accuracy, "%.2f").set("seconds", seconds, "%.0f").set("epochs", epochs, "%d");
+  facts.set("train_size", data.train.size(), "%d").set("test_size", data.test.size(), "%d");
+  nn::report_written(facts.save(args.out));
 
   nn::Figure fig(args.out, "ch08_fashion_curves");
   fig.set("title 'Fashion-MNIST: accuracy per epoch'").set("xlabel 'epoch'").set("ylabel 'accuracy (%)'").set("grid")

@@ -2,9 +2,11 @@
 // LeNet-5 with batch normalization. Draws the loss and accuracy curves, the confusion matrix,
 // the misclassified test digits, the first layer's kernels and one digit's feature maps, and
 // saves the trained model for ch08_predict.
+#include <cmath>
 #include <iostream>
 
 #include "digits_common.hpp"
+#include "nn/tools/facts.hpp"
 #include "nn/conv2d.hpp"
 #include "nn/data/model_io.hpp"
 #include "nn/apps/models.hpp"
@@ -37,6 +39,11 @@ int run(const nn::ChapterArgs& args) {
                               (100 * test.accuracy) % data.test.size() % epochs % seconds %
                               (double(data.train.size() * epochs) / seconds) % source).str();
   std::cout << result;
+  nn::Facts facts("ch08_lenet_bn");
+  facts.set("accuracy", 100 * test.accuracy, "%.2f").set("seconds", seconds, "%.1f").set("epochs", epochs, "%d");
+  facts.set("images_per_second", double(data.train.size() * epochs) / seconds, "%.0f");
+  facts.set("errors", std::size_t(std::lround((1 - test.accuracy) * double(data.test.size()))), "%d");
+  nn::report_written(facts.save(args.out));
 
   // Confusion matrix: row = true digit, column = predicted digit.
   std::vector<std::vector<double>> confusion(10, std::vector<double>(10, 0));
