@@ -171,6 +171,25 @@ TEST_CASE("Table formats with Boost.Format and aligns columns", "[table]") {
   CHECK(read(dir / "t.txt") == s);
 }
 
+TEST_CASE("wrap_text wraps prose to the docs' column and leaves table rows whole", "[table]") {
+  const std::string prose = "  every word of this sentence goes onto lines of at most forty characters, "
+                            "indented like the first";
+  const std::string row = "sigmoid   -3.00   0.045176659731   0.045176864189   0.045176455275   4.5e-06   2.2e-11";
+  const std::string wrapped = nn::wrap_text(prose + "\n" + row + "\nshort\n", 40);
+  CAPTURE(wrapped);
+  CHECK(wrapped.find(row + "\nshort\n") != std::string::npos);  // the table row and the rest as they were
+  std::size_t lines = 0;
+  for (std::size_t pos = 0; pos < wrapped.find(row);) {
+    const std::size_t nl = wrapped.find('\n', pos);
+    const std::string line = wrapped.substr(pos, nl - pos);
+    CHECK(line.size() <= 40);
+    CHECK(line.rfind(lines == 0 ? "  every" : "    ", 0) == 0);  // continuations: two more spaces
+    ++lines, pos = nl + 1;
+  }
+  CHECK(lines == 3);
+  CHECK(nn::wrap_text("no newline at the end") == "no newline at the end");
+}
+
 TEST_CASE("write_file_atomically replaces a file whole", "[plot]") {
   const auto dir = fresh_dir("atomic");
   nn::write_file_atomically(dir / "a.txt", "first");

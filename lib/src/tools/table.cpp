@@ -26,6 +26,44 @@ std::size_t width_of(const std::string& s) {
 }
 }  // namespace
 
+std::string wrap_text(const std::string& text, std::size_t width) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    const bool last = end == std::string::npos;
+    if (last) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+    if (width_of(line) <= width || line.find("  ", indent) != std::string::npos) {
+      out += line;
+    } else {  // prose: words onto lines of at most `width`, continuations indented two more
+      std::string current = line.substr(0, indent);
+      const std::string hanging(indent + 2, ' ');
+      bool empty = true;  // no word on `current` yet
+      std::size_t pos = indent;
+      while (pos < line.size()) {
+        std::size_t next = line.find(' ', pos);
+        if (next == std::string::npos) next = line.size();
+        const std::string word = line.substr(pos, next - pos);
+        if (!empty && width_of(current) + 1 + width_of(word) > width) {
+          out += current + "\n";
+          current = hanging;
+          empty = true;
+        }
+        current += (empty ? "" : " ") + word;
+        empty = false;
+        pos = next + 1;
+      }
+      out += current;
+    }
+    if (last) break;
+    out += "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
 Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {
   if (columns_.empty()) throw std::invalid_argument("Table: needs at least one column");
 }

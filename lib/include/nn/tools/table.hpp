@@ -20,6 +20,16 @@
 
 namespace nn {
 
+/// @brief The widest printout line, in characters: what the docs' text column shows of a
+///        `@verbinclude` without scrolling (13-px monospace in a column of about 650 px).
+constexpr std::size_t kPrintoutWidth = 78;
+
+/// @brief Wraps the prose lines of a printout at spaces to at most `width` characters (code
+///        points); a continuation line keeps its line's indentation plus two spaces. A line with a
+///        run of two or more spaces after its indentation is a table row or a matrix and stays
+///        whole, and so does a word longer than the width.
+std::string wrap_text(const std::string& text, std::size_t width = kPrintoutWidth);
+
 /// @brief A table with a header and a Boost.Format specification per column.
 class Table {
  public:
