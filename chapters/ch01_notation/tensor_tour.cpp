@@ -100,7 +100,7 @@ int tour(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto path = args.out / "ch01_tensor_tour.txt";
-  nn::write_file_atomically(path, out.str());
+  nn::write_file_atomically(path, nn::wrap_text(out.str()));
   nn::report_written(path);
 
   // Figure: the offset of every element of X itself (it holds its own offsets), one panel per

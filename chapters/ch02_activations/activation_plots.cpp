@@ -73,7 +73,7 @@ int run(const nn::ChapterArgs& args) {
   //! [relu_kink]
   const std::string kink_text = (boost::format("ReLU's central quotient Q(x) = (ReLU(x + h) − ReLU(x − h))/(2h)\nnear 0, with h = %g:\n") % hk).str() + kink.str();
   std::cout << kink_text;
-  nn::write_file_atomically(args.out / "ch02_relu_kink.txt", kink_text);
+  nn::write_file_atomically(args.out / "ch02_relu_kink.txt", nn::wrap_text(kink_text));
   nn::report_written(args.out / "ch02_relu_kink.txt");
   {
     std::vector<double> xs, qs;

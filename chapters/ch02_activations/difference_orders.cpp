@@ -74,7 +74,7 @@ int run(const nn::ChapterArgs& args) {
             << "Below those h round-off, ≈ ε·|σ|/h with ε = 2.2e-16, wins: the error grows again as h shrinks.\n"
                "The gradient checks use central differences with h = 1e-5 in double.\n";
   const auto path = args.out / "ch02_difference_orders.txt";
-  nn::write_file_atomically(path, t.str() + slopes + smallest);
+  nn::write_file_atomically(path, nn::wrap_text(t.str() + slopes + smallest));
   nn::report_written(path);
   nn::Facts facts("ch02_difference_orders");
   facts.set("slope_forward", s_fwd, "%.2f").set("slope_backward", s_bwd, "%.2f").set("slope_central", s_cen, "%.2f")

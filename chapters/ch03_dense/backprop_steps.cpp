@@ -45,7 +45,7 @@ void one_layer(const nn::ChapterArgs& args) {
       << "δ^(l) = G Wᵀ (Eq. (31)) =\n" << nn::to_string(g.dX, 2);
   std::cout << out.str() << "\n";
   const auto path = args.out / "ch03_one_layer.txt";
-  nn::write_file_atomically(path, out.str());
+  nn::write_file_atomically(path, nn::wrap_text(out.str()));
   nn::report_written(path);
 }
 
@@ -145,7 +145,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto path = args.out / "ch03_backprop_steps.txt";
-  nn::write_file_atomically(path, out.str());
+  nn::write_file_atomically(path, nn::wrap_text(out.str()));
   nn::report_written(path);
   if (!(worst <= 1e-7) || !cmp.within(1e-7)) {
     std::cerr << "backprop disagrees with central differences (worst " << worst << ")\n";

@@ -195,7 +195,7 @@ int run(const nn::ChapterArgs& args) {
       << arch24;
   std::cout << out.str();
   const auto path = args.out / "ch03_errata.txt";
-  nn::write_file_atomically(path, out.str());
+  nn::write_file_atomically(path, nn::wrap_text(out.str()));
   nn::report_written(path);
   facts.set("worst_corrected", worst_corrected, "%.0e");
   nn::report_written(facts.save(args.out));

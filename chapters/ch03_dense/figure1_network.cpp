@@ -112,7 +112,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto txt = args.out / "ch03_figure1_network.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
 
   // ---- 5. Draw Figure 1: neurons, bias neurons, weights (width ∝ |W|, colour nn::sign_colour) ----

@@ -108,8 +108,9 @@ int run(const nn::ChapterArgs& args) {
   }
   std::ostringstream out;
   out << "Eq. (20) on f(x, y) = ½(x² + 8y²) from (" << kStart[0] << ", " << kStart[1] << "), " << steps
-      << " steps. Each step multiplies x by 1 − α and y by 1 − 8α, so it converges exactly when |1 − 8α| < 1,\n"
-         "i.e. α < 0.25; α = 0.24 zig-zags across the valley, α = 0.26 is thrown further out each step.\n"
+      << " steps.\nEach step multiplies x by 1 − α and y by 1 − 8α, so it converges exactly when\n"
+         "|1 − 8α| < 1, i.e. α < 0.25; α = 0.24 zig-zags across the valley, α = 0.26 is\n"
+         "thrown further out each step.\n"
       << table.str();
 
   // ---- Saddle point: a path that stalls ------------------------------------------------------
@@ -167,7 +168,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto txt = args.out / "ch03_gradient_descent.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
   nn::report_written(fig.render());
   nn::report_written(sfig.render());

@@ -162,7 +162,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::ostringstream out;
   nn::Table t({{"problem", "%-12s"}, {"network", "%-16s"}, {"points", "%7d"}, {"epochs", "%7d"},
-               {"final loss", "%11.2e"}, {"train accuracy", "%15.2f%%"}, {"target", "%7s"}});
+               {"final loss", "%11.2e"}, {"train acc.", "%11.2f%%"}, {"target", "%7s"}});
   t.row(xr.name, "2 → 8 → 2", int(xr.labels.size()), int(r_xor.epochs.size()), r_xor.losses.back(),
         100 * r_xor.accuracy, "100%");
   t.row(sp.name, "2 → 48 → 48 → 2", int(sp.labels.size()), int(r_sp.epochs.size()), r_sp.losses.back(),
@@ -173,7 +173,7 @@ int run(const nn::ChapterArgs& args) {
       << t.str();
   std::cout << out.str();
   const auto txt = args.out / "ch03_train_mlp.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
   nn::Facts facts("ch03_train_mlp");
   facts.set("xor_accuracy", 100 * r_xor.accuracy, "%.2f").set("spirals_accuracy", 100 * r_sp.accuracy, "%.2f");

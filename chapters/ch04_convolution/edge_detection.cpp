@@ -110,7 +110,7 @@ int run(const nn::ChapterArgs& args) {
   std::cout << table.str() << "one im2row + GEMM convolution of " << gray.shape().str() << " with " << W.shape().str()
             << ": " << ms << " ms\n";
   const auto txt = args.out / "ch04_edge_detection.txt";
-  nn::write_file_atomically(txt, "Figure 4: edge detection on " + source + "\n" + table.str());
+  nn::write_file_atomically(txt, nn::wrap_text("Figure 4: edge detection on " + source + "\n" + table.str()));
 
   // Figure 4: the input (gray, as a photo) and the two edge maps (|Y| in the non-negative colour
   // map, one colour bar for both, in the fourth quarter).

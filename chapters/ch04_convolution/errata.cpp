@@ -211,7 +211,7 @@ int run(const nn::ChapterArgs& args) {
     for (std::size_t cp = 0; cp < 3; ++cp)
       for (std::size_t k = 0; k < 18; ++k)
         for (std::size_t q = 0; q < 3; ++q) sum_cp[cp * 18 + k] += draft[q * 18 + k];
-    nn::Table t({{"∂L/∂W of the mean loss, R = 4", "%-52s"}, {"rel. error vs central differences", "%33.2e"}});
+    nn::Table t({{"∂L/∂W of the mean loss, R = 4", "%-52s"}, {"rel. error vs central", "%21.2e"}});
     const double e_ours = nn::compare_gradients(dW_mean_delta, numeric).max_relative_error;
     const double e_draft = nn::compare_gradients(draft, numeric).max_relative_error;
     const double e_mixed = nn::compare_gradients(mixed, numeric).max_relative_error;
@@ -230,7 +230,7 @@ int run(const nn::ChapterArgs& args) {
   }
   std::cout << os.str();
   const auto txt = args.out / "ch04_errata.txt";
-  nn::write_file_atomically(txt, os.str());
+  nn::write_file_atomically(txt, nn::wrap_text(os.str()));
   nn::report_written(txt);
   nn::report_written(facts.save(args.out));
   return ok ? 0 : 1;

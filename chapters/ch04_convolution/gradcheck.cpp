@@ -81,7 +81,7 @@ int run(const nn::ChapterArgs& args) {
      << table.str() << "worst relative error: " << worst << (all_ok ? " — all within tolerance\n" : " — FAILED\n");
   std::cout << os.str();
   const auto txt = args.out / "ch04_gradcheck.txt";
-  nn::write_file_atomically(txt, os.str());
+  nn::write_file_atomically(txt, nn::wrap_text(os.str()));
   nn::report_written(txt);
   nn::Facts facts("ch04_gradcheck");
   facts.set("worst_rel_error", worst, "%.1e").set("step", kStep, "%g").set("tolerance", kTolerance, "%g");

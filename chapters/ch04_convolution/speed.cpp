@@ -116,7 +116,7 @@ int run(const nn::ChapterArgs& args) {
      << "over the time of our whole forward pass (above 1: our copies + kernels beat OpenBLAS's products alone).\n";
   std::cout << os.str();
   const auto txt = args.out / "ch04_speed.txt";
-  nn::write_file_atomically(txt, os.str());
+  nn::write_file_atomically(txt, nn::wrap_text(os.str()));
 
   nn::Figure fig(args.out, "ch04_speed", 900, 520);
   fig.set("title 'Convolution forward: naive loops vs im2row + GEMM (float)'").set("ylabel 'GFLOP/s'");

@@ -80,7 +80,7 @@ int run(const nn::ChapterArgs& args) {
       << sizes.str();
   std::cout << out.str();
   const auto txt = args.out / "ch04_stride_and_padding.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
 
   nn::Figure fig(args.out, "ch04_stride_and_padding", 640, 500);
   fig.command("set multiplot layout 2,3 title \"Figure 6 (top): 3×3 kernel over 6×6 gives 4×4\\n"

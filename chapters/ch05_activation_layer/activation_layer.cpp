@@ -68,7 +68,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto txt = args.out / "ch05_activation_layer.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
   const auto table_path = args.out / "ch05_gradient_check.txt";
   table.save(table_path);

@@ -51,7 +51,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto txt = args.out / "ch06_figure8.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
 
   // Figure: X with its four windows outlined and maxima marked, X^(l+1), δ^(l+1), δ^(l).

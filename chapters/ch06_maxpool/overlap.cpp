@@ -68,7 +68,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto txt = args.out / "ch06_overlap.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
   const auto tab = args.out / "ch06_overlap_check.txt";
   table.save(tab);

@@ -138,7 +138,7 @@ int run(const nn::ChapterArgs& args) {
          "far milder than the 2.5/√2 of a badly scaled net without BN, and independent of the weight scale.\n";
   std::cout << out.str();
   const auto txt = args.out / "ch07_activation_stats.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
   nn::Facts facts("ch07_activation_stats");
   const double n_factor = double(depth - 1);

@@ -121,7 +121,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto txt = args.out / "ch07_batchnorm_small.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
   const auto tab = args.out / "ch07_batchnorm_gradients.txt";
   nn::write_file_atomically(tab, grads.str() + "\n" + summary.str());

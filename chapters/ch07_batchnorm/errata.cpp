@@ -277,7 +277,7 @@ int run(const nn::ChapterArgs& args) {
 
   std::cout << out.str();
   const auto txt = args.out / "ch07_errata.txt";
-  nn::write_file_atomically(txt, out.str());
+  nn::write_file_atomically(txt, nn::wrap_text(out.str()));
   nn::report_written(txt);
   facts.set("worst_library", worst_library, "%.0e");
   nn::report_written(facts.save(args.out));

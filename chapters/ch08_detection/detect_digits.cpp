@@ -77,7 +77,7 @@ double box_roundtrip(const nn::LabeledBox& truth, const std::filesystem::path& o
   }
   std::cout << os.str();
   const auto path = out_dir / "ch08_box_roundtrip.txt";
-  nn::write_file_atomically(path, os.str());
+  nn::write_file_atomically(path, nn::wrap_text(os.str()));
   nn::report_written(path);
   return iou;
 }
@@ -173,7 +173,7 @@ int run(const nn::ChapterArgs& args) {
   }
   std::cout << "\n" << result << "\n" << t.str();
   const fs::path txt = args.out / "ch08_detect_digits.txt";
-  nn::write_file_atomically(txt, result + "\n" + t.str());
+  nn::write_file_atomically(txt, nn::wrap_text(result + "\n" + t.str()));
   nn::report_written(txt);
   nn::Facts facts("ch08_detect_digits");
   std::size_t worst_class = 0, best_class = 0;

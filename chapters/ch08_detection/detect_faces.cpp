@@ -110,7 +110,7 @@ int run(const nn::ChapterArgs& args) {
           .str();
   std::cout << "\n" << result;
   const fs::path txt = args.out / "ch08_detect_faces.txt";
-  nn::write_file_atomically(txt, result);
+  nn::write_file_atomically(txt, nn::wrap_text(result));
   nn::report_written(txt);
   nn::Facts facts("ch08_detect_faces");
   facts.set("ap", m.ap[0], "%.3f").set("val_images", val.size(), "%d").set("val_faces", m.positives[0], "%d");

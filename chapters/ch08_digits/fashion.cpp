@@ -57,7 +57,7 @@ int run(const nn::ChapterArgs& args) {
                               (100 * test.accuracy) % epochs % seconds % (double(data.train.size() * epochs) / seconds) % source).str();
   std::cout << "\n" << t.str() << result;
   const auto txt = args.out / "ch08_fashion.txt";
-  nn::write_file_atomically(txt, t.str() + result);
+  nn::write_file_atomically(txt, nn::wrap_text(t.str() + result));
   nn::report_written(txt);
   nn::Facts facts("ch08_fashion");
   facts.set("accuracy", 100 * test.accuracy, "%.2f").set("seconds", seconds, "%.0f").set("epochs", epochs, "%d");

@@ -74,7 +74,7 @@ void lenet5_shapes(nn::Sequential<float>& net, const nn::ChapterArgs& args) {
      << "total: " << total << " parameters by hand, " << net.parameter_count() << " in the library\n";
   std::cout << os.str();
   const auto path = args.out / "ch08_lenet5_shapes.txt";
-  nn::write_file_atomically(path, os.str());
+  nn::write_file_atomically(path, nn::wrap_text(os.str()));
   nn::report_written(path);
   if (!agree || total != net.parameter_count())
     throw std::logic_error("ch08_fc_vs_cnn: LeNet-5's shapes or parameters by hand differ from the library's");
@@ -114,7 +114,7 @@ int run(const nn::ChapterArgs& args) {
                                (100 * cc.test_acc.back()) % sc).str();
   std::cout << "\n" << t.str() << summary;
   const auto table_path = args.out / "ch08_fc_vs_cnn.txt";
-  nn::write_file_atomically(table_path, t.str() + summary);
+  nn::write_file_atomically(table_path, nn::wrap_text(t.str() + summary));
   nn::report_written(table_path);
   nn::Facts facts("ch08_fc_vs_cnn");
   facts.set("fc_accuracy", 100 * cf.test_acc.back(), "%.2f").set("fc_seconds", sf, "%.1f");

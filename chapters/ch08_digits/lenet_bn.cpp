@@ -56,7 +56,7 @@ int run(const nn::ChapterArgs& args) {
   }
   std::cout << "\nConfusion matrix (rows: true digit, columns: predicted):\n" << t.str();
   const auto txt = args.out / "ch08_lenet_bn.txt";
-  nn::write_file_atomically(txt, result + "\nConfusion matrix (rows: true digit, columns: predicted):\n" + t.str());
+  nn::write_file_atomically(txt, nn::wrap_text(result + "\nConfusion matrix (rows: true digit, columns: predicted):\n" + t.str()));
   nn::report_written(txt);
 
   // Curves
