@@ -85,7 +85,7 @@ int run(const nn::ChapterArgs& args) {
     for (double v : xs) (v < 0 ? xneg : xpos).push_back(v), (v < 0 ? yneg : ypos).push_back(nn::relu_prime(v));
     nn::Figure fk(args.out, "ch02_relu_kink", 800, 460);
     fk.set("title 'ReLU near its kink: the central quotient (h = 0.1) against ReLU′ of Eq. (13)'")
-        .set("xlabel 'x'").set("ylabel 'slope'").set("grid").set("key top left").set("yrange [-0.15:1.3]")
+        .set("xlabel 'x'").set("ylabel 'slope'").set("grid").set("key top left").set("yrange [-0.15:1.75]")
         .set("xtics ('−3h' -0.3, '−2h' -0.2, '−h' -0.1, '0' 0, 'h' 0.1, '2h' 0.2, '3h' 0.3)");
     const int bq = fk.block({xs, qs});
     const int bn = fk.block({xneg, yneg});

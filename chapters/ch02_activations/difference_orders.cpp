@@ -84,9 +84,9 @@ int run(const nn::ChapterArgs& args) {
   nn::report_written(facts.save(args.out));
 
   nn::Figure fig(args.out, "ch02_error_vs_h");
-  fig.set("title 'Error of the difference quotients of σ at x = 0.5 (Eq. (21) and its central form)'")
+  fig.set("title \"Error of the difference quotients of σ at x = 0.5\\n(Eq. (21) and its central form)\"")
       .set("logscale xy").set("format x '10^{%L}'").set("format y '10^{%L}'")
-      .set("xlabel 'step h'").set("ylabel '|quotient − σ′(x)|'").set("grid").set("key bottom right")
+      .set("xlabel 'step h'").set("ylabel '|quotient − σ′(x)|'").set("grid").set("key bottom left opaque")
       .set("xrange [1e-14:1]").set("yrange [1e-17:1]");
   std::vector<double> ref1, ref2, roundoff;
   for (double h : hs) {
