@@ -98,9 +98,9 @@ int run(const nn::ChapterArgs& args) {
   }
 
   //! [table]
-  nn::Table table({{"f", "%s"}, {"x", "%6.2f"}, {"analytic f'(x)", "%.12f"}, {"forward", "%.12f"},
-                   {"backward", "%.12f"}, {"central", "%.12f"}, {"rel.err fwd", "%.1e"},
-                   {"rel.err central", "%.1e"}});
+  nn::Table table({{"f", "%s"}, {"x", "%5.2f"}, {"f′(x)", "%.7f"}, {"forward", "%.7f"},
+                   {"backward", "%.7f"}, {"central", "%.7f"}, {"err fwd", "%.0e"},
+                   {"err cen", "%.0e"}});
   struct Fn { const char* name; double (*f)(double); double (*df)(double); };
   const Fn fns[] = {{"sigmoid", nn::sigmoid<double>, nn::sigmoid_prime<double>},
                     {"tanh", nn::tanh_activation<double>, nn::tanh_prime<double>},
@@ -119,7 +119,10 @@ int run(const nn::ChapterArgs& args) {
   std::cout << "The forward and backward quotients err by about |f''|h/2 ≈ 1e-6; the central one by\n"
                "|f'''|h²/6 ≈ 1e-11, close to the round-off floor ε/h ≈ 1e-11.\n";
   const auto path = args.out / "ch02_derivative_table.txt";
-  table.save(path);
+  nn::write_file_atomically(path, (boost::format("f′ of Eqs. (11)–(13) against the three quotients, h = %g;\n"
+                                                 "err = relative error |f′ − q| / max(|f′|, |q|) of the forward\n"
+                                                 "and the central quotient q\n") % kH).str() +
+                                      table.str());
   nn::report_written(path);
   return 0;
 }

@@ -52,8 +52,8 @@ int run(const nn::ChapterArgs& args) {
     facts.set(key + "_draft", drafted, draft_format).set(key + "_corrected", corrected, "%.0e");
     worst_corrected = std::max(worst_corrected, corrected);
   };
-  nn::Table t({{"equation", "%-9s"}, {"what", "%-44s"}, {"draft: rel. error", "%17.2e"}, {"", "%-6s"},
-               {"corrected: rel. error", "%21.2e"}, {"", "%-6s"}});
+  nn::Table t({{"eq.", "%-9s"}, {"what", "%-44s"}, {"draft", "%8.1e"}, {"", "%-5s"},
+               {"fixed", "%8.1e"}, {"", "%-6s"}});
 
   // Eqs. (25)/(30): ∂L/∂ŷ, one example (R = 1), L = ‖ŷ − y‖² exactly as Eq. (16) prints it.
   {

@@ -101,41 +101,47 @@ int run(const nn::ChapterArgs& args) {
 
   std::ostringstream out;
   out << "Activation statistics at initialisation: " << depth << " × (Dense(" << width << " → " << width
-      << ") → [BatchNorm1d] → ReLU), batch " << batch << ", unit-normal inputs\n"
-      << "tables: the std (mean) of the ReLU outputs per layer, then the std of δ going back\n\n";
+      << ") → [BatchNorm1d] → ReLU),\nbatch " << batch << ", unit-normal inputs. Columns: A = Xavier, B = He,\n"
+         "C = Xavier × 2.5, all without BN; D = Xavier with BN, E = Xavier × 2.5 with BN\n\n";
+  const char* shorts[] = {"A", "B", "C", "D", "E"};
   std::vector<nn::Table::Column> cols{{"layer", "%5d"}};
-  for (const auto& cfg : configs) cols.push_back({cfg.name, "%22s"});
-  nn::Table table(cols);
-  for (std::size_t l = 0; l < depth; ++l) {
-    if (!(l == 0 || (l + 1) % 5 == 0)) continue;
-    std::vector<std::string> cells;
-    for (const auto& s : stats) cells.push_back((boost::format("%.3g (%.3g)") % s.std[l] % s.mean[l]).str());
-    table.row(l + 1, cells[0], cells[1], cells[2], cells[3], cells[4]);
-  }
-  nn::Table dtable(cols);
-  for (std::size_t l = 0; l < depth; ++l) {
-    if (!(l == 0 || (l + 1) % 5 == 0)) continue;
-    std::vector<std::string> cells;
-    for (const auto& s : stats) cells.push_back((boost::format("%.3g") % s.delta_std[l]).str());
-    dtable.row(l + 1, cells[0], cells[1], cells[2], cells[3], cells[4]);
-  }
+  for (const char* c : shorts) cols.push_back({c, "%9s"});
+  // one table per statistic, every fifth layer: values[config][layer]
+  auto per_layer = [&](auto value) {
+    nn::Table t(cols);
+    for (std::size_t l = 0; l < depth; ++l) {
+      if (!(l == 0 || (l + 1) % 5 == 0)) continue;
+      std::vector<std::string> cells;
+      for (const auto& st : stats) cells.push_back((boost::format("%.3g") % value(st, l)).str());
+      t.row(l + 1, cells[0], cells[1], cells[2], cells[3], cells[4]);
+    }
+    return t.str();
+  };
+  const std::string table = per_layer([](const Stats& st, std::size_t l) { return st.std[l]; });
+  const std::string mtable = per_layer([](const Stats& st, std::size_t l) { return st.mean[l]; });
+  const std::string dtable = per_layer([](const Stats& st, std::size_t l) { return st.delta_std[l]; });
   // the factor per layer, geometric mean over the depth: forward std_L/std_1, backward δ_1/δ_L
-  nn::Table factors({{"configuration", "%-22s"}, {"forward factor/layer", "%20.3f"}, {"backward factor/layer", "%21.3f"}});
+  nn::Table factors({{"configuration", "%-22s"}, {"forward", "%7.3f"}, {"backward", "%8.3f"}});
   for (std::size_t i = 0; i < stats.size(); ++i) {
     const double n = double(depth - 1);
     factors.row(std::string(configs[i].name), std::pow(stats[i].std[depth - 1] / stats[i].std[0], 1 / n),
                 std::pow(stats[i].delta_std[0] / stats[i].delta_std[depth - 1], 1 / n));
   }
-  out << "Forward: std (mean) of the activations after layer l's ReLU\n" << table.str()
-      << "\nBackward: std of δ at layer l's ReLU output (δ at the top: unit normal)\n" << dtable.str()
-      << "\nWithout BN the statistics change by a constant factor per layer (Xavier: ≈ 1/√2 for ReLU, ×2.5: ≈ 2.5/√2),\n"
-         "so after " << depth << " layers they have vanished or exploded; He's √2 gain is the one scale that keeps them.\n"
-         "With BN every layer starts from mean 0, variance 1 again (then ReLU: mean ≈ 0.40, std ≈ 0.58), whatever the scale.\n"
-         "\nThe factor per layer (geometric mean over the depth):\n" << factors.str()
-      << "Forward with BN the factor is 1. Backward, BN is not free: δ grows by about √(π/(π−1)) ≈ "
-      << (boost::format("%.3f") % std::sqrt(M_PI / (M_PI - 1))).str()
-      << " per layer going down,\nthe rate mean-field theory predicts for BN + ReLU at initialisation (Yang et al., ICLR 2019) —\n"
-         "far milder than the 2.5/√2 of a badly scaled net without BN, and independent of the weight scale.\n";
+  out << "Forward: std of the activations after layer l's ReLU\n" << table
+      << "\nForward: their mean\n" << mtable
+      << "\nBackward: std of δ at layer l's ReLU output (δ at the top: unit normal)\n" << dtable
+      << "\nWithout BN the statistics change by a constant factor per layer (Xavier: about\n"
+         "1/√2 for ReLU, × 2.5: about 2.5/√2), so after " << depth << " layers they have vanished or\n"
+         "exploded; He's √2 gain is the one scale that keeps them. With BN every layer\n"
+         "starts from mean 0, variance 1 again (then ReLU: mean ≈ 0.40, std ≈ 0.58),\n"
+         "whatever the scale.\n"
+         "\nThe factor per layer (geometric mean over the depth), forward and backward:\n" << factors.str()
+      << "Forward with BN the factor is 1. Backward, BN is not free: δ grows by about\n"
+         "√(π/(π−1)) ≈ " << (boost::format("%.3f") % std::sqrt(M_PI / (M_PI - 1))).str()
+      << " per layer going down, the rate that\n"
+         "mean-field theory predicts for BN + ReLU at initialisation (Yang et al.,\n"
+         "ICLR 2019): far milder than the 2.5/√2 of a badly scaled net without BN,\n"
+         "and independent of the weight scale.\n";
   std::cout << out.str();
   const auto txt = args.out / "ch07_activation_stats.txt";
   nn::write_file_atomically(txt, nn::wrap_text(out.str()));

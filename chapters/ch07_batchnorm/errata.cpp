@@ -189,8 +189,9 @@ int run(const nn::ChapterArgs& args) {
   const double by_first = dot(first_max, v), by_both = dot(every_tie, v);
   facts.set("tie_directional", directional, "%.0f").set("tie_first_max", by_first, "%.0f")
       .set("tie_both", by_both, "%.0f");
-  out << "[Eq. (51)] the cases read \"δ_{r,c,h',w'} if h = h's + j,  δ_{r,c,h,w} if w = w's + i,  0 otherwise\": the\n"
-      << "  second case names δ^(l) itself, the conditions are split over two lines, and j, i are not bound. The text's\n"
+  out << "[Eq. (51)] the cases read\n"
+      << "  \"δ_{r,c,h',w'} if h = h's + j,  δ_{r,c,h,w} if w = w's + i,  0 otherwise\":\n"
+      << "  the second case names δ^(l) itself, the conditions are split over two lines, and j, i are not bound. The text's\n"
       << "  \"X_{r,c',(h's+j),(w's+i)} = X_{r,c,h,w}\" means the same neuron (as in §4.2.2), but it never says that (j, i)\n"
       << "  must be the window's argmax: with (j, i) free, every neuron of the window gets δ. Corrected:\n"
       << "  δ^(l)_{r,c,h,w} = Σ_{h',w'} δ^(l+1)_{r,c,h',w'} [(h, w) = argmax of window (h', w')].\n"
@@ -257,7 +258,7 @@ int run(const nn::ChapterArgs& args) {
   const auto naive = nn::batchnorm_backward_naive(G, X, gamma, bc);
   const double e_naive = nn::compare_gradients(naive.dX, num_x).max_relative_error;
   worst_library = std::max({worst_library, e_library, e_naive});
-  nn::Table t63({{"Eq. (63) variant (δ of the summed loss)", "%-58s"}, {"max rel. error", "%14.2e"}});
+  nn::Table t63({{"Eq. (63) variant (δ of the summed loss)", "%-56s"}, {"max rel. error", "%14.2e"}});
   t63.row(std::string("draft, final line: − μ_c' and (σ²+ε)^(-3/2) inside the bracket"), e_draft);
   t63.row(std::string("stray μ removed, power still −3/2"), e_no_mu);
   t63.row(std::string("power fixed to −1, stray μ kept"), e_power);

@@ -65,7 +65,7 @@ int run(const nn::ChapterArgs& args) {
   std::ostringstream out;
   out << "One channel, N = " << N << ": μ = " << cache.mean[0] << ", σ² = " << cache.var[0]
       << ", ε = 0, γ = 1; δ^(l+1) = (1, 0, 0, 0)\n"
-      << "paths from x_i: → X̂ directly, → μ → X̂, → σ² → X̂; central: central differences\n"
+      << "paths from x_i: → X̂ directly, → μ → X̂, → σ² → X̂; central: central difference\n"
       << t.str() << "Σ_i δ^(l)_i = "
       << total[0] + total[1] + total[2] + total[3] << " and Σ_i δ^(l)_i X̂_i = "
       << total[0] * cache.X_hat[0] + total[1] * cache.X_hat[1] + total[2] * cache.X_hat[2] +

@@ -56,11 +56,13 @@ double box_roundtrip(const nn::LabeledBox& truth, const std::filesystem::path& o
   const nn::Box& b = truth.box;
   const double cx = (b.x1 + b.x2) / 2, cy = (b.y1 + b.y2) / 2;
   std::ostringstream os;
-  os << boost::format("True box of a digit %d: x1 = %.2f, y1 = %.2f, x2 = %.2f, y2 = %.2f (centre %.2f, %.2f; %.2f × %.2f px)\n") %
+  os << boost::format("True box of a digit %d: x1 = %.2f, y1 = %.2f, x2 = %.2f, y2 = %.2f\n"
+                      "  (centre %.2f, %.2f; %.2f × %.2f px)\n") %
             truth.label % b.x1 % b.y1 % b.x2 % b.y2 % cx % cy % b.width() % b.height()
-     << boost::format("Its cell (S = %d, cells of %d px): i = ⌊%.2f·%d/%d⌋ = %d, j = ⌊%.2f·%d/%d⌋ = %d\n") % kGrid %
+     << boost::format("Its cell (S = %d, cells of %d px):\n  i = ⌊%.2f·%d/%d⌋ = %d, j = ⌊%.2f·%d/%d⌋ = %d\n") % kGrid %
             (kCanvas / kGrid) % cy % kGrid % kCanvas % ci % cx % kGrid % kCanvas % cj
-     << boost::format("Targets: τ1 = %.2f·%d/%d − %d = %.4f,  τ2 = %.4f,  τ3 = √(%.2f/%d) = %.4f,  τ4 = %.4f\n") % cx %
+     << boost::format("Targets: τ1 = %.2f·%d/%d − %d = %.4f,  τ2 = %.4f,\n"
+                      "         τ3 = √(%.2f/%d) = %.4f,  τ4 = %.4f\n") % cx %
             kGrid % kCanvas % cj % t.x % t.y % b.width() % kCanvas % t.sqrt_w % t.sqrt_h
      << "An output that predicts them: P_1..P_4 = σ⁻¹(τ), P_0 = σ⁻¹(0.99), the class score high\n";
   double iou = 0;
@@ -69,7 +71,8 @@ double box_roundtrip(const nn::LabeledBox& truth, const std::filesystem::path& o
     iou = nn::iou(d, b);
     os << boost::format("Decoded by (D2)–(D3): x = (%d + σ(P_1))·%d/%d = %.2f, w = σ(P_3)²·%d = %.2f\n") % cj % kCanvas %
               kGrid % ((d.x1 + d.x2) / 2) % kCanvas % d.width()
-       << boost::format("Decoded box: x1 = %.2f, y1 = %.2f, x2 = %.2f, y2 = %.2f, class %d, score %.3f (D5)\n") % d.x1 %
+       << boost::format("Decoded box: x1 = %.2f, y1 = %.2f, x2 = %.2f, y2 = %.2f,\n"
+                        "  class %d, score %.3f (D5)\n") % d.x1 %
               d.y1 % d.x2 % d.y2 % found[0].label % found[0].score
        << boost::format("IoU with the true box (D11): %.6f\n") % iou;
   } else {
