@@ -16,7 +16,9 @@ my @rules = (
   [qr/\\f[\$\[\]]/,                         'formula delimiter \\f$ or \\f[ left raw'],
   [qr/&lt;\/?(tt|b|i|em|code|sub|sup|br|a|strong)\b/, 'an HTML tag shown as text'],
   [qr/(?<![\w&])[\@\\](ref|snippet|image|anchor|subpage|verbinclude|include|f)\b/, 'a Doxygen command left raw'],
-  [qr/\{\{[a-z0-9_]+:[a-z0-9_]+\}\}|\(no value: /, 'a measured number not filled in'],
+  [qr/\{\{|\}\}|\(no value: /,                   'a placeholder {{PROGRAM:KEY}} not filled in (or malformed)'],
+  [qr/(?<!operator\[)\]\((?!\))/,               'a Markdown link left raw'],
+  [qr/\|\s*-{3,}\s*\|/,                     'a Markdown table left raw'],
   [qr/`/,                                   'a stray backtick (code span not closed?)'],
 );
 my $found = 0;
@@ -30,6 +32,7 @@ for my $page (@pages) {
   $html =~ s/<div class="fragment">.*?<\/div><!-- fragment -->//gs;
   $html =~ s/<(pre|script|style|code)\b.*?<\/\1>//gs;
   $html =~ s/<[^>]*>/ /g;    # tags and their attributes
+  $html =~ s/\\\(.*?\\\)|\\\[.*?\\\]/ /gs;    # formulas, as MathJax gets them: \( … \) and \[ … \]
   my $n = 0;
   for my $line (split /\n/, $html) {
     ++$n;

@@ -44,7 +44,7 @@ int run(const nn::ChapterArgs& args) {
   out << "Figure 1: widths n0 → n1 → 3 → 1 (Eq. (6) fixes the last two). Rows where a count is 24,\n"
          "and the network the figure's text describes (3 → 3 → 3 → 1):\n"
       << count.str()
-      << "With one bias *neuron* per layer (a), 24 is reached by 3 → 3 → 3 → 1, 6 → 2 → 3 → 1 and\n"
+      << "With one bias neuron per layer (a), 24 is reached by 3 → 3 → 3 → 1, 6 → 2 → 3 → 1 and\n"
          "15 → 1 → 3 → 1: the count does not fix the widths. With one bias per neuron (b),\n"
          "n1(n0 + 4) + 7 = 24 only for n1 = 1, n0 = 13. We draw 3 → 3 → 3 → 1 with one shared bias\n"
          "per layer (9 + 1 + 9 + 1 + 3 + 1 = 24): our choice, not the draft's. Our nn::Dense stores\n"

@@ -103,9 +103,9 @@ int run(const nn::ChapterArgs& args) {
     facts.set(std::string(ids[i]) + "_naive_gflops", naive_rate[i], "%.2f")
         .set(std::string(ids[i]) + "_im2row_gflops", fast_rate[i], "%.1f")
         .set(std::string(ids[i]) + "_sgemm_gflops", gemm_rate[i], "%.1f")
-        .set(std::string(ids[i]) + "_speedup", speedup, "%.0f");
+        .set(std::string(ids[i]) + "_speedup", speedup, "%.1f");
   }
-  facts.set("min_speedup", min_speedup, "%.0f").set("max_speedup", max_speedup, "%.0f");
+  facts.set("min_speedup", min_speedup, "%.1f").set("max_speedup", max_speedup, "%.1f");
   facts.set_text("openblas_core", openblas_get_corename()).set("reps", reps, "%d");
   nn::report_written(facts.save(args.out));
 

@@ -25,7 +25,7 @@ int run(const nn::ChapterArgs& args) {
   const Tensor<double> X(Shape{1, 1, 2, 2}, {3, 3, 1, 2});  // the maximum, 3, twice in row 0
   const auto spec = nn::PoolSpec::square(2, 2);
   nn::MaxPoolCache cache;
-  const auto Y = nn::maxpool2d_forward(X, spec, cache);     // Eq. (48): y = max = 3
+  const auto Y = nn::maxpool2d_forward(X, spec, cache);     // Eq. (49): y = max = 3
   const Tensor<double> dY(Shape{1, 1, 1, 1}, {1.0});        // δ^(l+1) = 1
   const auto dX = nn::maxpool2d_backward(dY, cache);        // Eqs. (50)–(51), the tie rule
   //! [tie]

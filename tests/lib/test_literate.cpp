@@ -268,12 +268,12 @@ namespace {
 /// {{PROGRAM:KEY}} placeholders that the docs build fills from the programs' .facts files.
 std::vector<std::string> typed_measurements(const fs::path& page) {
   static const std::vector<std::regex> measured = {
-      std::regex(R"(\d+(\.\d+)?\s?%)"),                                            // 99.30 %
-      std::regex(R"(\b\d+(\.\d+)?\s?(s|ms|min|minutes|seconds)\b)"),              // 13.6 s
+      std::regex(R"(\d+(\.\d+)?\s?(%|percent|per cent))"),                         // 99.30 %
+      std::regex(R"(\b\d+(\.\d+)?(\s?(ms|sec|min|minutes|seconds|hours)|\s(s|h))\b)"),  // 13.6 s
       std::regex(R"(\d+(\.\d+)?k?\s?(GFLOP/s|images/s|img/s))"),                  // 59 GFLOP/s
-      std::regex(R"(\b\d+(\.\d+)?\s?×(?!\s?\d))"),                                  // 1.8× (not 28×28)
+      std::regex(R"(\b\d+(\.\d+)?\s?(×|x\b|times faster)(?!\s?\d))"),                // 1.8× (not 28×28)
       std::regex(R"(\b0\.\d{3,})"),                                               // mAP 0.9489
-      std::regex(R"(\b\d(\.\d+)?e-\d+)"),                                          // 4.8e-9
+      std::regex(R"(\b\d(\.\d+)?([eE](-|−)\d+|\s?·\s?10⁻))"),                       // 4.8e-9
   };
   // A stated constant of the code is not a measurement: "h = 1e-5", "tolerance 1e-7", "below".
   static const std::regex constant_before(
@@ -290,7 +290,7 @@ std::vector<std::string> typed_measurements(const fs::path& page) {
     }
     static const std::regex command(R"(^\s*[@\\](snippet|image|verbinclude|include|anchor)\b)");
     if (code || std::regex_search(line, command)) continue;
-    static const std::regex stripped(R"(`[^`]*`|\\f\$.*?\\f\$|\{\{[a-z0-9_]+:[a-z0-9_]+\}\}|<!--.*?-->)");
+    static const std::regex stripped(R"(`[^`]*`|\\f\$.*?\\f\$|\\f\[.*?\\f\]|\{\{[a-z0-9_]+:[a-z0-9_]+\}\}|<!--.*?-->)");
     line = std::regex_replace(line, stripped, " ");
     for (const auto& re : measured)
       for (auto it = std::sregex_iterator(line.begin(), line.end(), re); it != std::sregex_iterator(); ++it) {
