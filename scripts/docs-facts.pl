@@ -41,10 +41,11 @@ sub link_equations {
   my @parts = split /(`[^`]*`|\\f\$.*?\\f\$|\\f\[.*?\\f\]|\*\*.*?\*\*|<b>.*?<\/b>)/, $line;
   for my $part (@parts) {
     next if $part =~ /^(`|\\f|\*\*|<b>)/;
-    $part =~ s{(Eqs?\.\s)\((\d+)\)((?:\s?(?:–|-)\s?)\((\d+)\))?}{
-      my ($pre, $a, $range, $b) = ($1, $2, $3, $4);
+    $part =~ s{(Eqs?\.\s)\((\d+)\)((\s?(?:–|-)\s?|\s(?:and|or)\s|,\s)\((\d+)\))?}{
+      my ($pre, $a, $range, $range_sep, $b) = ($1, $2, $3, $4, $5);
+      $range_sep = "–" if defined $range_sep && $range_sep =~ /^\s?(?:–|-)\s?$/;
       my $out = ($a >= 1 && $a <= 63) ? "$pre\@ref eq$a \"($a)\"" : "$pre($a)";
-      if (defined $range) { $out .= ($b >= 1 && $b <= 63) ? "–\@ref eq$b \"($b)\"" : "–($b)"; }
+      if (defined $range) { $out .= ($b >= 1 && $b <= 63) ? "$range_sep\@ref eq$b \"($b)\"" : "$range_sep($b)"; }
       $out
     }ge;
   }
@@ -69,6 +70,15 @@ sub source_page {
   $name =~ s/\./_8/g;
   $name =~ s{/}{_2}g;
   return "${name}_source.html";
+}
+# The test a page quotes: its whole name, or a name shortened with "…" that starts exactly one test.
+sub test_named {
+  my ($quoted) = @_;
+  return $test_at{$quoted} if exists $test_at{$quoted};
+  return undef unless $quoted =~ /^(.+?)\s*…$/;
+  my $prefix = $1;
+  my @hits = grep { index($_, $prefix) == 0 } keys %test_at;
+  return @hits == 1 ? $test_at{$hits[0]} : undef;
 }
 sub test_link {
   my ($at) = @_;
@@ -116,7 +126,7 @@ for my $page (@pages) {
         my $kv = facts_of($1); defined $kv && exists $kv->{$2} ? $kv->{$2} : "(no value: $1:$2)"/ge;
       $in_code = !$in_code if $line =~ /^\s*(```|~~~|[@\\](code|endcode|verbatim|endverbatim)\b)/;
       $line = link_equations($line) unless $in_code || $line =~ /^ {4}/ || $page =~ m{(^|/)equations\.md$};
-      $line =~ s/`([^`]+)`/exists $test_at{$1} ? "`$1` " . test_link($test_at{$1})
+      $line =~ s/`([^`]+)`/my $t = test_named($1); defined $t ? "`$1` " . test_link($t)
                          : exists $program_src{$1} ? "`$1` <small>(<a href=\"" . source_page($program_src{$1}) . "\">source<\/a>)<\/small>"
                          : "`$1`"/ge;
       print $line;
