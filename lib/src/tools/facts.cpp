@@ -32,13 +32,6 @@ Facts& Facts::set_text(const std::string& key, const std::string& text) {
   return *this;
 }
 
-const std::string& Facts::get(const std::string& key) const {
-  const auto it = values_.find(key);
-  if (it == values_.end())
-    throw std::out_of_range("Facts(" + program_ + "): no fact '" + key + "'");
-  return it->second;
-}
-
 std::filesystem::path Facts::save(const std::filesystem::path& out_dir) const {
   std::string text = "# measured by " + program_ + "; the docs pages quote these as {{" +
                      program_ + ":key}}\n";

@@ -37,10 +37,6 @@ class Facts {
   /// @brief Sets one fact to a given text (no spaces, no newline).
   Facts& set_text(const std::string& key, const std::string& text);
 
-  /// @brief The value of a fact set before.
-  /// @throws std::out_of_range naming the key if there is none
-  const std::string& get(const std::string& key) const;
-
   /// @brief Writes all facts to `out_dir/program.facts` atomically; returns that path.
   std::filesystem::path save(const std::filesystem::path& out_dir) const;
 
