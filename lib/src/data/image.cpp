@@ -11,20 +11,21 @@
 
 #include <png.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cmath>
 #include <csetjmp>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "nn/data/limits.hpp"
 #include "nn/errors.hpp"
+#include "nn/tools/files.hpp"
 
 namespace nn {
 
@@ -44,6 +45,16 @@ void on_png_error(png_structp png, png_const_charp msg) {
 }
 
 void on_png_warning(png_structp, png_const_charp) {}  // warnings (e.g. a bad sRGB profile) are harmless here
+
+/// libpng's allocator, refusing any one block above limits::png_chunk_bytes. libpng checks a
+/// chunk's length against png_set_chunk_malloc_max only as a "benign error", a warning on read,
+/// and then allocates the chunk anyway (2 GB for a 143-byte file that declares an sCAL chunk of
+/// that size). Its own buffers are small (a row is at most limits::image_side × 8 bytes), and the
+/// pixels go into our buffer, so nothing legitimate is refused.
+png_voidp capped_malloc(png_structp, png_alloc_size_t n) {
+  return n > limits::png_chunk_bytes ? nullptr : std::malloc(n);
+}
+void capped_free(png_structp, png_voidp p) { std::free(p); }
 
 struct PngLayout {
   png_uint_32 width = 0, height = 0;
@@ -79,10 +90,21 @@ bool read_pixels(png_structp png, png_infop info, png_bytepp rows) {
   return true;
 }
 
-bool write_pixels(png_structp png, png_infop info, std::FILE* file, png_uint_32 width, png_uint_32 height,
+/// libpng's write callback: appends to the std::string behind png_get_io_ptr.
+void append_bytes(png_structp png, png_bytep data, png_size_t n) {
+  auto* out = static_cast<std::string*>(png_get_io_ptr(png));
+  try {
+    out->append(reinterpret_cast<const char*>(data), n);
+  } catch (...) {
+    png_error(png, "out of memory while encoding");  // longjmps; never lets a C++ exception cross libpng
+  }
+}
+void no_flush(png_structp) {}
+
+bool write_pixels(png_structp png, png_infop info, std::string* out, png_uint_32 width, png_uint_32 height,
                   int color_type, png_bytepp rows) {
   if (setjmp(png_jmpbuf(png))) return false;
-  png_init_io(png, file);
+  png_set_write_fn(png, out, append_bytes, no_flush);
   png_set_IHDR(png, info, width, height, 8, color_type, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
@@ -102,14 +124,39 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
   throw data_error("PNG file " + path.string() + ": " + fault);
 }
 
+std::uint32_t big_endian_u32(const png_byte* b) {
+  return std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 | std::uint32_t(b[3]);
+}
+
+/// Reads the IHDR chunk that must follow the signature and refuses an image larger than
+/// limits::image_side or limits::image_pixels, before libpng allocates anything for it; then
+/// rewinds to just after the signature.
+void check_declared_size(std::FILE* file, const fs::path& path) {
+  png_byte ihdr[16] = {};  // length (4), "IHDR" (4), width (4), height (4)
+  if (std::fread(ihdr, 1, sizeof ihdr, file) != sizeof ihdr) fail(path, "truncated: the file ends inside the IHDR header");
+  if (std::memcmp(ihdr + 4, "IHDR", 4) != 0) fail(path, "corrupt header: the first chunk is not IHDR");
+  const std::size_t w = big_endian_u32(ihdr + 8), h = big_endian_u32(ihdr + 12);
+  const std::string size = std::to_string(w) + " × " + std::to_string(h) + " pixels";
+  if (w == 0 || h == 0) fail(path, "corrupt header: it declares an image of " + size);
+  if (w > limits::image_side || h > limits::image_side || w * h > limits::image_pixels)
+    fail(path, "its header declares an image of " + size + ", larger than this program reads (at most " +
+                   std::to_string(limits::image_side) + " pixels a side and " + std::to_string(limits::image_pixels) +
+                   " pixels in all, nn::limits); scale it down first");
+  if (std::fseek(file, 8, SEEK_SET) != 0) fail(path, "cannot seek back to its first chunk");
+}
+
 }  // namespace
 
 Tensor<float> load_png(const fs::path& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))  // a folder, a pipe that would block, a device
+    fail(path, fs::is_directory(path, ec) ? "is a folder, not a picture" : "is not a regular file");
   File file(std::fopen(path.c_str(), "rb"));
   if (!file) fail(path, std::string("cannot open (") + std::strerror(errno) + ")");
   png_byte signature[8] = {};
   if (std::fread(signature, 1, 8, file.get()) != 8 || png_sig_cmp(signature, 0, 8) != 0)
     fail(path, "not a PNG file (the 8-byte PNG signature is missing)");
+  check_declared_size(file.get(), path);
 
   PngErrorState state{};
   // Frees the libpng structs however this function is left (return or exception).
@@ -120,15 +167,26 @@ Tensor<float> load_png(const fs::path& path) {
       if (png) png_destroy_read_struct(&png, info ? &info : nullptr, nullptr);
     }
   } s;
-  s.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, on_png_error, on_png_warning);
+  s.png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &state, on_png_error, on_png_warning, nullptr, capped_malloc,
+                                   capped_free);
   if (!s.png) fail(path, "libpng could not allocate a read struct");
   s.info = png_create_info_struct(s.png);
   if (!s.info) fail(path, "libpng could not allocate an info struct");
   png_structp png = s.png;
   png_infop info = s.info;
+  // libpng's own limits, behind the check above: the image size, the memory one ancillary chunk
+  // may take (a 143-byte sCAL chunk could otherwise ask for 2 GB), and how many such chunks are kept.
+  png_set_user_limits(png, png_uint_32(limits::image_side), png_uint_32(limits::image_side));
+  png_set_chunk_malloc_max(png, limits::png_chunk_bytes);
+  png_set_chunk_cache_max(png, 1000);
 
   PngLayout layout;
-  if (!read_header(png, info, file.get(), &layout)) fail(path, std::string("corrupt header (libpng: ") + state.message + ")");
+  if (!read_header(png, info, file.get(), &layout)) {
+    // libpng says "Read Error" when the file ends inside a chunk (e.g. one that declares 2 GB)
+    const bool ended = std::strcmp(state.message, "Read Error") == 0;
+    fail(path, std::string(ended ? "truncated: the file ends inside a chunk before the image data" : "corrupt header") +
+                   " (libpng: " + state.message + ")");
+  }
   if (layout.channels < 1 || layout.channels > 4 || (layout.bit_depth != 8 && layout.bit_depth != 16))
     fail(path, "unsupported layout: " + std::to_string(layout.channels) + " channels of " +
                    std::to_string(layout.bit_depth) + " bits after expansion");
@@ -192,41 +250,25 @@ void save_png(const fs::path& path, const Tensor<float>& image, PngScaling scali
   std::vector<png_bytep> rows(H);
   for (std::size_t h = 0; h < H; ++h) rows[h] = pixels.data() + h * W * C;
 
-  const fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
-  bool ok = false;
+  std::string encoded;
+  encoded.reserve(C * H * W / 2 + 1024);
+  PngErrorState state{};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &state, on_png_error, on_png_warning);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
   std::string fault;
-  {
-    File file(std::fopen(tmp.c_str(), "wb"));
-    if (!file) fail(path, std::string("cannot create ") + tmp.string() + " (" + std::strerror(errno) + ")");
-    PngErrorState state{};
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &state, on_png_error, on_png_warning);
-    png_infop info = png ? png_create_info_struct(png) : nullptr;
-    if (png && info) {
-      ok = write_pixels(png, info, file.get(), png_uint_32(W), png_uint_32(H),
-                        C == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, rows.data());
-      if (!ok) fault = std::string("libpng: ") + state.message;
-    } else {
-      fault = "libpng could not allocate a write struct";
-    }
-    if (png) png_destroy_write_struct(&png, info ? &info : nullptr);
-    std::FILE* f = file.release();
-    if (std::ferror(f) && ok) {
-      ok = false;
-      fault = "write error";
-    }
-    if (std::fclose(f) != 0 && ok) {
-      ok = false;
-      fault = std::string("close failed (") + std::strerror(errno) + ")";
-    }
+  if (png && info) {
+    if (!write_pixels(png, info, &encoded, png_uint_32(W), png_uint_32(H), C == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
+                      rows.data()))
+      fault = std::string("libpng: ") + state.message;
+  } else {
+    fault = "libpng could not allocate a write struct";
   }
-  std::error_code ec;
-  if (ok) {
-    fs::rename(tmp, path, ec);
-    if (ec) fault = "cannot rename " + tmp.string() + " to it (" + ec.message() + ")";
-  }
-  if (!ok || ec) {
-    fs::remove(tmp, ec);
-    fail(path, "cannot write: " + fault);
+  if (png) png_destroy_write_struct(&png, info ? &info : nullptr);
+  if (!fault.empty()) fail(path, "cannot encode: " + fault);
+  try {
+    write_file_atomically(path, encoded);
+  } catch (const std::runtime_error& e) {
+    throw data_error(e.what());
   }
 }
 

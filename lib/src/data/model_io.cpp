@@ -4,11 +4,13 @@
 
 #include <boost/crc.hpp>
 
+#include <cerrno>
+#include <cmath>
+
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
-#include <iterator>
 #include <optional>
 #include <sstream>
 
@@ -17,6 +19,7 @@
 #include "nn/conv2d.hpp"
 #include "nn/dense.hpp"
 #include "nn/maxpool2d.hpp"
+#include "nn/data/limits.hpp"
 #include "nn/tools/files.hpp"
 
 namespace nn {
@@ -84,46 +87,75 @@ std::string count(double v) {
   return os.str();
 }
 
-/// What a layer line's arguments are read with: sizes, reals and words, each checked, and the
-/// running count of parameter values the layers declare so far.
+/// What a layer line's arguments are read with: sizes, reals and words, each checked against
+/// its range and named in the message when it is not one, and the running count of parameter
+/// values the layers declare so far.
 class LineArgs {
  public:
-  LineArgs(const std::string& line, const Reader& rd, double& declared) : is_(line), line_(line), rd_(rd), declared_(declared) {
+  LineArgs(const std::string& line, std::size_t index, const Reader& rd, double& declared)
+      : is_(line), line_(line.substr(std::min(line.find_first_not_of(" \t"), line.size()))), index_(index), rd_(rd),
+        declared_(declared) {
     is_ >> kind_;
   }
   const std::string& kind() const { return kind_; }
-  std::size_t size() {
-    long long v = -1;
-    if (!(is_ >> v) || v < 0 || v > (1LL << 32)) bad();
+  /// A whole number `name` in lo … hi.
+  std::size_t size(const char* name, std::size_t lo, std::size_t hi) {
+    const std::string w = next(name, "a whole number");
+    std::size_t pos = 0;
+    unsigned long long v = 0;
+    const bool digits = w.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) bad(std::string(name) + " must be a whole number, got '" + w + "'");
+    try {
+      v = std::stoull(w, &pos);
+    } catch (const std::out_of_range&) {
+      v = ~0ull;  // more digits than any integer type holds: outside the range below
+    }
+    if (v < lo || v > hi)
+      bad(std::string(name) + " = " + w + " is outside " + std::to_string(lo) + " … " + std::to_string(hi));
     return std::size_t(v);
   }
-  double real() {
+  /// A real number `name`; finite, and > 0 if `positive`, in [0, 1] if `fraction`.
+  double real(const char* name, bool positive, bool fraction = false) {
+    const std::string w = next(name, "a number");
+    std::size_t pos = 0;
     double v = 0;
-    if (!(is_ >> v)) bad();
+    try {
+      v = std::stod(w, &pos);
+    } catch (const std::exception&) {
+      pos = 0;
+    }
+    if (pos == 0 || pos != w.size()) bad(std::string(name) + " must be a number, got '" + w + "'");
+    if (!std::isfinite(v)) bad(std::string(name) + " = " + w + " is not finite");
+    if (positive && !(v > 0)) bad(std::string(name) + " = " + w + " must be > 0");
+    if (fraction && !(v >= 0 && v <= 1)) bad(std::string(name) + " = " + w + " must lie in [0, 1]");
     return v;
   }
-  std::string word() {
-    std::string w;
-    if (!(is_ >> w)) bad();
-    return w;
-  }
+  std::string word(const char* name) { return next(name, "a word"); }
   /// A layer is refused before it is built if the file is too short to hold the parameter
-  /// values declared so far (a corrupt "Dense 200000 200000" must not allocate 160 GB first).
+  /// values declared so far (a corrupt "Dense 60000 60000" must not allocate 14 GB first).
   void holds(double values) {
     declared_ += values;
     if (declared_ * sizeof(float) > double(rd_.end()))
-      rd_.fail("is corrupt: its layers up to '" + line_ + "' hold " + count(declared_) +
-               " parameter values, more than its " + std::to_string(rd_.end()) + " bytes can store");
+      rd_.fail("is corrupt: its layers up to layer " + std::to_string(index_) + " '" + line_ + "' hold " +
+               count(declared_) + " parameter values, more than its " + std::to_string(rd_.end()) + " bytes can store");
   }
   void end() {
     std::string extra;
-    if (is_ >> extra) bad();
+    if (is_ >> extra) bad("unexpected word '" + extra + "' after its arguments");
   }
-  [[noreturn]] void bad() const { rd_.fail("is corrupt: cannot read the layer line '" + line_ + "'"); }
+  [[noreturn]] void bad(const std::string& why) const {
+    rd_.fail("is corrupt: layer " + std::to_string(index_) + " '" + line_ + "': " + why);
+  }
 
  private:
+  std::string next(const char* name, const char* what) {
+    std::string w;
+    if (!(is_ >> w)) bad(std::string("the line ends where ") + name + " (" + what + ") was expected");
+    return w;
+  }
   std::istringstream is_;
   std::string line_, kind_;
+  std::size_t index_;
   const Reader& rd_;
   double& declared_;
 };
@@ -160,8 +192,8 @@ std::optional<std::string> write_batchnorm(Layer<float>& layer) {
 
 template <class BN>
 void read_batchnorm(LineArgs& a, Sequential<float>& net) {
-  const std::size_t C = a.size();
-  const double eps = a.real(), momentum = a.real();
+  const std::size_t C = a.size("the channel count C", 1, limits::layer_size);
+  const double eps = a.real("eps", true), momentum = a.real("momentum", false, true);
   a.holds(4.0 * double(C));  // γ, β and the running mean and variance
   net.add<BN>(C, float(eps), float(momentum));
 }
@@ -175,7 +207,8 @@ const std::vector<LayerFormat>& layer_formats() {
          return words({d->inputs(), d->outputs()});
        },
        [](LineArgs& a, Sequential<float>& net) {
-         const std::size_t n = a.size(), m = a.size();
+         const std::size_t n = a.size("the input count n", 1, limits::layer_size);
+         const std::size_t m = a.size("the output count m", 1, limits::layer_size);
          a.holds(double(n) * double(m) + double(m));  // W and b
          net.add<Dense<float>>(n, m);
        }},
@@ -187,7 +220,13 @@ const std::vector<LayerFormat>& layer_formats() {
          return words({w[1], w[0], w[2], w[3], c->spec().stride, c->spec().pad});
        },
        [](LineArgs& a, Sequential<float>& net) {
-         const std::size_t C = a.size(), Cp = a.size(), kh = a.size(), kw = a.size(), s = a.size(), p = a.size();
+         const std::size_t C = a.size("the input channels C", 1, limits::layer_size);
+         const std::size_t Cp = a.size("the output channels C′", 1, limits::layer_size);
+         const std::size_t kh = a.size("the kernel height kH", 1, limits::layer_size);
+         const std::size_t kw = a.size("the kernel width kW", 1, limits::layer_size);
+         const std::size_t s = a.size("the stride", 1, limits::layer_size);
+         // Eq. (34): more padding than k − 1 only adds outputs that see nothing but zeros
+         const std::size_t p = a.size("the padding (at most the kernel size − 1)", 0, std::min(kh, kw) - 1);
          a.holds(double(Cp) * double(C) * double(kh) * double(kw) + double(Cp));  // W and b
          net.add<Conv2d<float>>(C, Cp, kh, kw, ConvSpec{s, p});
        }},
@@ -199,7 +238,10 @@ const std::vector<LayerFormat>& layer_formats() {
          return words({s.k_h, s.k_w, s.s_h, s.s_w});
        },
        [](LineArgs& a, Sequential<float>& net) {
-         const std::size_t kh = a.size(), kw = a.size(), sh = a.size(), sw = a.size();
+         const std::size_t kh = a.size("the window height kH", 1, limits::layer_size);
+         const std::size_t kw = a.size("the window width kW", 1, limits::layer_size);
+         const std::size_t sh = a.size("the stride sH", 1, limits::layer_size);
+         const std::size_t sw = a.size("the stride sW", 1, limits::layer_size);
          net.add<MaxPool2d<float>>(PoolSpec{kh, kw, sh, sw});
        }},
       {"Activation",
@@ -209,10 +251,10 @@ const std::vector<LayerFormat>& layer_formats() {
          return " " + to_string(f->function());
        },
        [](LineArgs& a, Sequential<float>& net) {
-         const std::string f = a.word();
+         const std::string f = a.word("the function");
          for (auto fn : {ActivationFunction::sigmoid, ActivationFunction::tanh, ActivationFunction::relu})
            if (f == to_string(fn)) return void(net.add<Activation<float>>(fn));
-         a.bad();
+         a.bad("unknown function '" + f + "' (known: sigmoid, tanh, relu)");
        }},
       {"Flatten",
        [](Layer<float>& l) -> std::optional<std::string> {
@@ -233,21 +275,43 @@ std::string describe(Layer<float>& layer) {
   throw std::invalid_argument("save_model: the format has no entry for layer " + layer.name());
 }
 
-/// Adds the layer a header line describes. `declared` sums the parameter values the layers
-/// so far hold (LineArgs::holds).
-void add_layer(Sequential<float>& net, const std::string& line, const Reader& rd, double& declared) {
-  LineArgs args(line, rd, declared);
-  if (args.kind().empty()) rd.fail("is corrupt: a header line 'layer' names no layer type");
+/// Adds the layer a header line describes (the index-th, counted from 1). `declared` sums the
+/// parameter values the layers so far hold (LineArgs::holds).
+void add_layer(Sequential<float>& net, const std::string& line, std::size_t index, const Reader& rd, double& declared) {
+  LineArgs args(line, index, rd, declared);
+  std::string known;
+  for (const LayerFormat& f : layer_formats()) known += std::string(known.empty() ? "" : ", ") + f.kind;
+  if (args.kind().empty()) rd.fail("is corrupt: header line 'layer' (layer " + std::to_string(index) + ") names no layer type (known: " + known + ")");
   const LayerFormat* format = nullptr;
   for (const LayerFormat& f : layer_formats())
     if (args.kind() == f.kind) format = &f;
-  if (!format) rd.fail("names a layer type this build does not know: '" + args.kind() + "'");
+  if (!format)
+    rd.fail("names a layer type this build does not know: '" + args.kind() + "' in layer " + std::to_string(index) +
+            " (known: " + known + ")");
   try {
     format->read(args, net);
   } catch (const shape_error& e) {
-    rd.fail("is corrupt: layer line '" + line + "' is not a valid layer (" + e.what() + ")");
+    rd.fail("is corrupt: layer " + std::to_string(index) + " '" + line + "' is not a valid layer (" + e.what() + ")");
   }
   args.end();
+}
+
+/// Every layer's output for one example, checked to fit (Eqs. (34) and (46)) and to stay below
+/// limits::activation_values, so a valid-looking file cannot make one forward pass take gigabytes.
+void check_activations(Sequential<float>& net, const Shape& input, const Reader& rd) {
+  Shape s{1, input[0], input[1], input[2]};
+  for (std::size_t i = 0; i < net.size(); ++i) {
+    try {
+      s = net[i].output_shape(s);
+    } catch (const shape_error& e) {
+      rd.fail("is mismatched: layer " + std::to_string(i + 1) + " (" + net[i].name() + ") does not fit the input " +
+              input.str() + ": " + e.what());
+    }
+    if (s.size() > limits::activation_values)
+      rd.fail("is refused: layer " + std::to_string(i + 1) + " (" + net[i].name() + ") would output " + s.str() + " = " +
+              std::to_string(s.size()) + " values for one example, more than " + std::to_string(limits::activation_values) +
+              " (nn::limits)");
+  }
 }
 
 }  // namespace
@@ -292,11 +356,21 @@ void save_model(const std::filesystem::path& path, Sequential<float>& net, const
 
 Model load_model(const std::filesystem::path& path) {
   const std::string file = path.string();
-  if (!std::filesystem::exists(path))
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
     throw data_error("model file " + file + " does not exist (train one first: the digits chapter's programs save it)");
+  if (std::filesystem::is_directory(path, ec)) throw data_error("model file " + file + " is a folder, not a model file");
+  if (!std::filesystem::is_regular_file(path, ec)) throw data_error("model file " + file + " is not a regular file (a pipe or a device)");
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) throw data_error("model file " + file + ": cannot read its size (" + ec.message() + ")");
+  if (size > limits::model_file_bytes)
+    throw data_error("model file " + file + " has " + std::to_string(size) + " bytes, more than a model file may have (" +
+                     std::to_string(limits::model_file_bytes) + ", nn::limits)");
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw data_error("model file " + file + " cannot be opened");
-  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (!f) throw data_error("model file " + file + " cannot be opened (" + std::strerror(errno) + ")");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  f.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (static_cast<std::size_t>(f.gcount()) != bytes.size()) throw data_error("model file " + file + ": read error");
   if (bytes.size() < 8 + 4 + 8 + 8 + 4)
     throw data_error("model file " + file + " is truncated: " + std::to_string(bytes.size()) + " bytes");
   if (std::memcmp(bytes.data(), kMagic, 8) != 0)
@@ -328,27 +402,39 @@ Model load_model(const std::filesystem::path& path) {
     ls >> key;
     if (key == "input") {
       long long c = 0, h = 0, w = 0;
-      if (!(ls >> c >> h >> w) || c <= 0 || h <= 0 || w <= 0) rd.fail("is corrupt: bad input line '" + line + "'");
+      std::string extra;
+      const long long most = static_cast<long long>(limits::image_side);
+      if (!(ls >> c >> h >> w) || (ls >> extra) || c <= 0 || h <= 0 || w <= 0 || c > most || h > most || w > most ||
+          std::size_t(c) * std::size_t(h) * std::size_t(w) > limits::activation_values)
+        rd.fail("is corrupt: bad input line '" + line + "' (expected 'input C H W', each 1 … " + std::to_string(most) +
+                ", at most " + std::to_string(limits::activation_values) + " values)");
       m.input = Shape{std::size_t(c), std::size_t(h), std::size_t(w)};
       have_input = true;
     } else if (key == "classes") {
       std::string name;
-      while (ls >> name) m.classes.push_back(name);
+      while (ls >> name) {
+        if (m.classes.size() == limits::layer_size || name.size() > limits::class_name_bytes)
+          rd.fail("is corrupt: its classes line names more than " + std::to_string(limits::layer_size) +
+                  " classes or a name longer than " + std::to_string(limits::class_name_bytes) + " bytes (nn::limits)");
+        m.classes.push_back(name);
+      }
     } else if (key == "layer") {
       std::string rest;  // what follows the word "layer", wherever the line starts
       std::getline(ls, rest);
-      add_layer(m.net, rest, rd, declared);
+      if (m.net.size() == limits::model_layers)
+        rd.fail("is corrupt: it declares more than " + std::to_string(limits::model_layers) + " layers (nn::limits)");
+      add_layer(m.net, rest, m.net.size() + 1, rd, declared);
     } else if (!key.empty()) {
       rd.fail("is corrupt: unknown header line '" + line + "'");
     }
   }
   if (!have_input) rd.fail("is corrupt: the header has no input line");
   if (m.net.size() == 0) rd.fail("is corrupt: the header names no layers");
-  try {
-    m.net.output_shape(Shape{1, m.input[0], m.input[1], m.input[2]});
-  } catch (const shape_error& e) {
-    rd.fail(std::string("is mismatched: its layers do not fit its input ") + m.input.str() + ": " + e.what());
-  }
+  check_activations(m.net, m.input, rd);
+  const Shape out = m.net.output_shape(Shape{1, m.input[0], m.input[1], m.input[2]});
+  if (!m.classes.empty() && m.classes.size() != out.size())
+    rd.fail("is mismatched: it names " + std::to_string(m.classes.size()) + " classes, but its network has " +
+            std::to_string(out.size()) + " outputs");
 
   auto tensors = m.net.parameters();
   for (auto& b : m.net.buffers()) tensors.push_back(b);
@@ -372,6 +458,12 @@ Model load_model(const std::filesystem::path& path) {
       rd.fail("is mismatched: tensor " + std::to_string(i) + " (" + tensors[i].name + ") has shape " + s.str() +
               " in the file, the architecture needs " + t.shape().str());
     rd.floats(t.data(), t.size(), "a tensor's values");
+    // a NaN weight would make every probability NaN; a negative variance, √ of a negative (Eq. (54))
+    const bool variance = tensors[i].name == "running_var";
+    for (std::size_t k = 0; k < t.size(); ++k)
+      if (!std::isfinite(t.data()[k]) || (variance && t.data()[k] < 0))
+        rd.fail("is corrupt: tensor " + std::to_string(i) + " (" + tensors[i].name + ") holds " +
+                std::to_string(t.data()[k]) + " at index " + std::to_string(k) + (variance ? ", a variance must be finite and ≥ 0" : ", not a finite number"));
   }
   if (rd.pos() != bytes.size() - 4)
     rd.fail("is corrupt: " + std::to_string(bytes.size() - 4 - rd.pos()) + " unexpected bytes after the last tensor");

@@ -18,6 +18,7 @@
 #include "nn/data/digits.hpp"
 #include "nn/errors.hpp"
 #include "nn/data/image.hpp"
+#include "nn/data/limits.hpp"
 #include "nn/init.hpp"
 #include "nn/tools/files.hpp"
 
@@ -35,7 +36,7 @@ const char* const kLayout =
   throw data_error(file.string() + ":" + std::to_string(line) + ": " + what);
 }
 
-/// The line without a trailing '\r' (files written on Windows) and trailing blanks.
+/// The line without a trailing '\r' (files written on Windows) and surrounding blanks.
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
   std::size_t b = 0;
@@ -43,12 +44,14 @@ std::string trimmed(std::string s) {
   return s.substr(b);
 }
 
-/// Whole numbers separated by blanks; false if any token is not one.
+/// Whole numbers separated by blanks, each within ±limits::box_coordinate; false if any token
+/// is not one (so that x1 + w below can never overflow).
 bool parse_integers(const std::string& s, std::vector<long>& out) {
   out.clear();
   std::istringstream is(s);
   std::string tok;
   while (is >> tok) {
+    if (tok.size() > 12 || out.size() >= 16) return false;  // far beyond any valid value or line
     std::size_t pos = 0;
     long v = 0;
     try {
@@ -56,7 +59,7 @@ bool parse_integers(const std::string& s, std::vector<long>& out) {
     } catch (const std::exception&) {
       return false;
     }
-    if (pos != tok.size()) return false;
+    if (pos != tok.size() || v > limits::box_coordinate || v < -limits::box_coordinate) return false;
     out.push_back(v);
   }
   return true;
@@ -68,51 +71,97 @@ bool is_image_path(std::string s) {
   return ends(".jpg") || ends(".jpeg") || ends(".png");
 }
 
+/// A path that stays inside the images folder: relative, without "..".
+bool stays_inside(const std::string& s) {
+  const fs::path p(s);
+  if (p.is_absolute()) return false;
+  for (const auto& part : p)
+    if (part == "..") return false;
+  return true;
+}
+
 std::string shown(const std::string& s) { return "'" + (s.size() > 60 ? s.substr(0, 60) + "…" : s) + "'"; }
+
+/// Lines of a text file read one at a time (nothing but the current line is held), each at most
+/// limits::text_line_bytes long, with their numbers for messages.
+class LineReader {
+ public:
+  LineReader(std::istream& in, const fs::path& file) : in_(in), file_(file) {}
+  /// The next line, trimmed; false at the end of the file.
+  bool next(std::string& line) {
+    line.clear();
+    if (!in_.good()) return false;
+    bool any = false;
+    for (int c; (c = in_.get()) != std::char_traits<char>::eof();) {
+      any = true;
+      if (c == '\n') break;
+      if (line.size() >= limits::text_line_bytes)
+        fail_at(file_, number_ + 1, "line longer than " + std::to_string(limits::text_line_bytes) + " bytes");
+      line.push_back(char(c));
+    }
+    if (in_.bad()) throw data_error(file_.string() + ": read error after line " + std::to_string(number_));
+    if (!any) return false;
+    ++number_;
+    line = trimmed(line);
+    return true;
+  }
+  std::size_t number() const { return number_; }
+
+ private:
+  std::istream& in_;
+  const fs::path& file_;
+  std::size_t number_ = 0;
+};
 
 }  // namespace
 
 std::vector<WiderFaceImage> read_wider_face_annotations(const fs::path& file) {
   std::error_code ec;
   if (!fs::exists(file, ec)) throw data_error(file.string() + " is missing (" + kLayout + ")");
-  std::ifstream in(file);
+  if (fs::is_directory(file, ec)) throw data_error(file.string() + " is a folder, not an annotation file (" + kLayout + ")");
+  if (!fs::is_regular_file(file, ec)) throw data_error(file.string() + " is not a regular file (a pipe or a device)");
+  std::ifstream in(file, std::ios::binary);
   if (!in) throw data_error(file.string() + " cannot be opened for reading");
-  std::vector<std::string> lines;
-  for (std::string s; std::getline(in, s);) lines.push_back(trimmed(s));
-  while (!lines.empty() && lines.back().empty()) lines.pop_back();  // blank lines at the end
-  if (lines.empty()) throw data_error(file.string() + ": empty annotation file");
-
+  LineReader lines(in, file);
   std::vector<WiderFaceImage> records;
   std::vector<long> v;
-  std::size_t k = 0;  // index of the next line (line number k + 1)
+  std::string s;
   auto next = [&](const std::string& expected) -> const std::string& {
-    if (k >= lines.size()) fail_at(file, k + 1, "file ends where " + expected + " was expected");
-    return lines[k++];
+    if (!lines.next(s)) fail_at(file, lines.number() + 1, "file ends where " + expected + " was expected");
+    return s;
   };
-  while (k < lines.size()) {
+  while (lines.next(s)) {
+    if (s.empty()) continue;  // blank lines between records or at the end
     WiderFaceImage rec;
-    rec.line = k + 1;
-    rec.path = next("an image path");
-    if (rec.path.empty() || !is_image_path(rec.path)) {
+    rec.line = lines.number();
+    rec.path = s;
+    if (!is_image_path(rec.path)) {
       fail_at(file, rec.line, "expected an image path ending in .jpg, .jpeg or .png, got " + shown(rec.path));
+    }
+    if (!stays_inside(rec.path)) {
+      fail_at(file, rec.line, "image path " + shown(rec.path) + " must be relative to the images folder, without '..'");
     }
     const std::string& count_line = next("the number of faces");
     if (!parse_integers(count_line, v) || v.size() != 1 || v[0] < 0) {
-      fail_at(file, k, "expected the number of faces (a whole number >= 0), got " + shown(count_line));
+      fail_at(file, lines.number(), "expected the number of faces (a whole number 0 … " +
+                                        std::to_string(limits::box_coordinate) + "), got " + shown(count_line));
     }
     const long n = v[0];
     // n = 0 is followed by one line of ten zeros, read and ignored
     const long face_lines = n == 0 ? 1 : n;
     for (long f = 0; f < face_lines; ++f) {
-      const std::string& s = next("face line " + std::to_string(f + 1) + " of " + std::to_string(face_lines) +
-                                  " of " + rec.path);
-      if (!parse_integers(s, v) || v.size() != 10) {
-        fail_at(file, k,
-                "expected 10 whole numbers 'x1 y1 w h blur expression illumination invalid occlusion pose', got " +
-                    shown(s));
+      const std::string& line = next("face line " + std::to_string(f + 1) + " of " + std::to_string(face_lines) + " of " +
+                                     rec.path);
+      const std::size_t at = lines.number();
+      if (!parse_integers(line, v) || v.size() != 10) {
+        fail_at(file, at,
+                "expected 10 whole numbers 'x1 y1 w h blur expression illumination invalid occlusion pose', each "
+                "within ±" + std::to_string(limits::box_coordinate) + ", got " + shown(line));
       }
       if (n == 0) continue;
-      if (v[2] < 0 || v[3] < 0) fail_at(file, k, "negative box size w = " + std::to_string(v[2]) + ", h = " + std::to_string(v[3]));
+      if (v[2] < 0 || v[3] < 0) fail_at(file, at, "negative box size w = " + std::to_string(v[2]) + ", h = " + std::to_string(v[3]));
+      if (v[0] < 0 || v[1] < 0)
+        fail_at(file, at, "box corner x1 = " + std::to_string(v[0]) + ", y1 = " + std::to_string(v[1]) + " lies outside the image");
       const struct {
         const char* name;
         long value, max;
@@ -120,10 +169,11 @@ std::vector<WiderFaceImage> read_wider_face_annotations(const fs::path& file) {
                    {"invalid", v[7], 1}, {"occlusion", v[8], 2},  {"pose", v[9], 1}};
       for (const auto& a : attrs) {
         if (a.value < 0 || a.value > a.max) {
-          fail_at(file, k, std::string(a.name) + " = " + std::to_string(a.value) + " outside 0 … " + std::to_string(a.max));
+          fail_at(file, at, std::string(a.name) + " = " + std::to_string(a.value) + " outside 0 … " + std::to_string(a.max));
         }
       }
       WiderFace face;
+      // |x1|, |w| ≤ 2^24 (parse_integers): the sums are exact, in long and in double
       face.box = Box{double(v[0]), double(v[1]), double(v[0] + v[2]), double(v[1] + v[3])};
       face.blur = int(v[4]), face.expression = int(v[5]), face.illumination = int(v[6]);
       face.invalid = int(v[7]), face.occlusion = int(v[8]), face.pose = int(v[9]);
@@ -131,6 +181,7 @@ std::vector<WiderFaceImage> read_wider_face_annotations(const fs::path& file) {
     }
     records.push_back(std::move(rec));
   }
+  if (records.empty()) throw data_error(file.string() + ": empty annotation file");
   return records;
 }
 
@@ -169,9 +220,22 @@ Tensor<float> load_image(const fs::path& path) {
   if (ext == ".png") return load_png(path);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw data_error(path.string() + ": image file is missing");
+  const auto bytes_on_disk = fs::file_size(path, ec);
+  if (ec || bytes_on_disk > limits::image_file_bytes)
+    throw data_error(path.string() + ": " + (ec ? "cannot read its size (" + ec.message() + ")"
+                                                : std::to_string(bytes_on_disk) + " bytes, more than the " +
+                                                      std::to_string(limits::image_file_bytes) + " an image file may have (nn::limits)"));
   std::ifstream in(path, std::ios::binary);
   std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   int w = 0, h = 0, c = 0;
+  // the size from the header first, so that nothing is decoded for an image too large
+  if (!stbi_info_from_memory(bytes.data(), int(bytes.size()), &w, &h, &c))
+    throw data_error(path.string() + ": cannot decode image (" + stbi_failure_reason() + ")");
+  if (w <= 0 || h <= 0 || std::size_t(w) > limits::image_side || std::size_t(h) > limits::image_side ||
+      std::size_t(w) * std::size_t(h) > limits::image_pixels)
+    throw data_error(path.string() + ": its header declares an image of " + std::to_string(w) + " × " + std::to_string(h) +
+                     " pixels, larger than this program reads (at most " + std::to_string(limits::image_side) +
+                     " pixels a side and " + std::to_string(limits::image_pixels) + " pixels in all, nn::limits)");
   unsigned char* px = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &c, 0);
   if (!px) throw data_error(path.string() + ": cannot decode image (" + stbi_failure_reason() + ")");
   Tensor<float> im(Shape{1, std::size_t(c), std::size_t(h), std::size_t(w)});

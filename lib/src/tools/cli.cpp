@@ -1,63 +1,76 @@
 /// @file cli.cpp
-/// @brief The common command line of the chapter programs.
+/// @brief The common command line of the chapter programs, parsed by CLI11.
 #include "nn/tools/cli.hpp"
+
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 
+#include "nn/tools/files.hpp"
+
 namespace nn {
 
-ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary, bool allow_extra) {
+namespace {
+
+/// A seed: decimal digits only (no sign, no base prefix), at most 2^64 − 1. CLI11's own
+/// conversion would wrap "-1" to 2^64 − 1, so the text is checked here.
+std::uint64_t parse_seed(const std::string& v) {
+  const std::string why = "--seed needs a whole number 0 … 18446744073709551615, got '" + v + "'";
+  if (v.empty() || v.size() > 20 || v.find_first_not_of("0123456789") != std::string::npos) throw CLI::ValidationError(why);
+  std::uint64_t n = 0;
+  for (char c : v) {
+    const std::uint64_t d = std::uint64_t(c - '0');
+    if (n > (UINT64_MAX - d) / 10) throw CLI::ValidationError(why);
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+}  // namespace
+
+ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary, const ExtraOptions& extra) {
   ChapterArgs a;
   a.out = NN_DEFAULT_PLOTS_DIR;
   a.data = NN_DEFAULT_DATA_DIR;
   const std::string prog = argc > 0 ? std::filesystem::path(argv[0]).filename().string() : "program";
-  auto usage = [&](std::ostream& os) {
-    os << prog << " — " << summary << "\n\n"
-       << "Options:\n"
-       << "  --out DIR    write figures, their .dat/.gp files and tables to DIR (default " << NN_DEFAULT_PLOTS_DIR
-       << ")\n"
-       << "  --data DIR   read data sets from DIR (default " << NN_DEFAULT_DATA_DIR << ")\n"
-       << "  --quick      small sizes, for the tests (seconds)\n"
-       << "  --seed N     seed of every random choice (default 42)\n"
-       << "  --help       this text\n";
+  CLI::App app(summary, prog);
+  app.allow_extras(true);  // unknown arguments are collected and refused below, in our words
+  app.get_formatter()->column_width(22);
+  app.add_option("--out", a.out, "write figures, their .dat/.gp files and tables to DIR")
+      ->type_name("DIR")
+      ->default_str(NN_DEFAULT_PLOTS_DIR);
+  app.add_option("--data", a.data, "read data sets from DIR")
+      ->type_name("DIR")
+      ->default_str(NN_DEFAULT_DATA_DIR)
+      ->check(CLI::ExistingDirectory.description(""));
+  app.add_flag("--quick", a.quick, "small sizes, for the tests (seconds)");
+  app.add_option_function<std::string>("--seed", [&](const std::string& v) { a.seed = parse_seed(v); },
+                                       "seed of every random choice")
+      ->type_name("N")
+      ->default_str("42");
+  for (const auto& f : extra.files) app.add_option(f.flag, *f.target, f.help)->type_name("FILE");
+  std::vector<std::string> positional;
+  if (extra.positional) app.add_option("FILE", positional, extra.positional_help)->type_name("");
+
+  auto usage_error = [&](const std::string& message) {
+    std::cerr << prog << ": " << message << "\n\n" << app.help();
+    std::exit(2);
   };
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::cerr << prog << ": " << arg << " needs a value\n";
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      usage(std::cout);
-      std::exit(0);
-    } else if (arg == "--out") {
-      a.out = value();
-    } else if (arg == "--data") {
-      a.data = value();
-    } else if (arg == "--quick") {
-      a.quick = true;
-    } else if (arg == "--seed") {
-      const std::string v = value();
-      char* end = nullptr;
-      a.seed = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || *end) {
-        std::cerr << prog << ": --seed needs a whole number, got '" << v << "'\n";
-        std::exit(2);
-      }
-    } else if (allow_extra) {
-      a.rest.push_back(arg);
-    } else {
-      std::cerr << prog << ": unknown option '" << arg << "'\n\n";
-      usage(std::cerr);
-      std::exit(2);
-    }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    std::exit(0);
+  } catch (const CLI::ParseError& e) {
+    usage_error(e.what());
   }
-  std::filesystem::create_directories(a.out);
+  for (const std::string& r : app.remaining())
+    usage_error(r.rfind("-", 0) == 0 ? "unknown option '" + r + "'" : "unexpected argument '" + r + "'");
+  if (extra.positional)
+    for (const auto& p : positional) extra.positional->emplace_back(p);
+  require_writable_folder(a.out);
   return a;
 }
 

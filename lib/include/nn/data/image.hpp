@@ -19,8 +19,9 @@ namespace nn {
 /// @brief Reads a PNG file into a tensor of shape (1, C, H, W) with values in [0, 1].
 /// @param path  the PNG file
 /// @return the image; C is 1, 2, 3 or 4 (see the file comment)
-/// @throws data_error naming the file and the fault if it is missing, not a PNG, truncated or
-///         corrupt
+/// @throws data_error naming the file and the fault if it is missing, not a PNG, truncated,
+///         corrupt, or larger than limits::image_side or limits::image_pixels (checked from its
+///         header, before any pixel buffer is allocated)
 Tensor<float> load_png(const std::filesystem::path& path);
 
 /// @brief The luma of an image, Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601), shape (1, 1, H, W).
@@ -39,8 +40,9 @@ enum class PngScaling {
 };
 
 /// @brief Writes a gray (1, 1, H, W) or RGB (1, 3, H, W) tensor as an 8-bit PNG, atomically
-///        (a temporary file in the same folder, renamed over `path` only when complete).
-/// @param path    the PNG file to write (its folder must exist)
+///        (write_file_atomically(): a temporary file in the same folder, flushed, renamed over
+///        `path` only when complete).
+/// @param path    the PNG file to write (a missing folder is created)
 /// @param image   shape (1, 1, H, W) or (1, 3, H, W)
 /// @param scaling clamp [0, 1], or stretch the tensor's [min, max] to the full range
 /// @throws shape_error for another shape; data_error naming the file if it cannot be written

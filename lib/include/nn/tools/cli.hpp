@@ -1,6 +1,7 @@
 /// @file cli.hpp
 /// @brief The options every chapter program takes: `--out DIR`, `--quick`, `--data DIR`,
-///        `--seed N`, `--help`; and the "wrote FILE" lines the tests check.
+///        `--seed N`, `--help`; the options a program adds; and the "wrote FILE" lines the
+///        tests check. Parsed by CLI11 in one place (cli.cpp), so every program behaves alike.
 #pragma once
 
 #include <cstdint>
@@ -12,19 +13,35 @@ namespace nn {
 
 /// @brief Parsed command line of a chapter program.
 struct ChapterArgs {
-  std::filesystem::path out;   ///< where figures, .dat files and tables go (created)
+  std::filesystem::path out;   ///< where figures, .dat files and tables go (created, checked writable)
   std::filesystem::path data;  ///< where the fetched data sets are (default: data/ of the checkout)
   bool quick = false;          ///< small sizes for CI (seconds, not minutes)
   std::uint64_t seed = 42;     ///< seed of every random choice, so a run is reproducible
-  std::vector<std::string> rest;  ///< further arguments the program handles itself
 };
 
-/// @brief Parses the common options; prints usage and exits 0 on `--help`, exits 2 with a
-///        message on an unknown option (unless `allow_extra`, which keeps them in `rest`).
-/// @param argc, argv   the program's command line
-/// @param summary      one line saying what the program shows, with its report section
-/// @param allow_extra  keep unknown arguments in ChapterArgs::rest instead of failing
-ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary, bool allow_extra = false);
+/// @brief Options a program takes besides the common ones.
+struct ExtraOptions {
+  /// @brief An option that takes a file, e.g. `--model FILE`.
+  struct File {
+    std::string flag;                ///< e.g. "--model"
+    std::string help;                ///< one line for `--help`
+    std::filesystem::path* target;   ///< set if the option is given
+  };
+  std::vector<File> files;                              ///< the file options
+  std::string positional_help;                          ///< what the positional arguments are (empty: none allowed)
+  std::vector<std::filesystem::path>* positional = nullptr;  ///< where they go
+};
+
+/// @brief Parses the command line. `--help` prints the generated usage and exits 0. A usage
+///        error (an unknown option, a missing or malformed value, a seed that is not a whole
+///        number in 0 … 2^64 − 1, a `--data` folder that does not exist) prints the error and the
+///        usage and exits 2. Then the `--out` folder is created and checked writable, before the
+///        program computes anything.
+/// @param argc, argv  the program's command line
+/// @param summary     one line saying what the program shows, with its report section
+/// @param extra       the program's own options
+/// @throws std::runtime_error naming the folder and the system's reason if `--out` is not writable
+ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary, const ExtraOptions& extra = {});
 
 /// @brief Prints "wrote PATH" (the chapter tests check every such file exists and is non-empty).
 void report_written(const std::filesystem::path& path);

@@ -1,0 +1,226 @@
+// Hostile inputs (design notes, "Limits"): files whose declared sizes would make the readers
+// allocate gigabytes, whose numbers overflow, or whose values poison a forward pass. Each reader
+// refuses them with an nn::data_error naming the file and the fault, before it allocates
+// anything large. The program-level twins of these tests (tests/CMakeLists.txt, "hostile: …")
+// also cap memory and time; these check the messages and the edges of each limit.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <string>
+
+#include "../hostile/hostile_files.hpp"
+#include "nn/data/idx.hpp"
+#include "nn/data/image.hpp"
+#include "nn/data/limits.hpp"
+#include "nn/data/model_io.hpp"
+#include "nn/data/wider_face.hpp"
+#include "nn/errors.hpp"
+#include "nn/tools/files.hpp"
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path d = fs::path(NN_TEST_TMP) / "hostile" / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+template <class F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const nn::data_error& e) {
+    return e.what();
+  }
+  return "no data_error";
+}
+
+}  // namespace
+
+TEST_CASE("a PNG larger than nn::limits is refused from its header, naming its size", "[hostile][png]") {
+  const fs::path dir = fresh_dir("png");
+  const fs::path huge = dir / "huge.png";
+  hostile::write(huge, hostile::png_huge_header());
+  CHECK(fs::file_size(huge) < 100);
+  const std::string msg = error_of([&] { nn::load_png(huge); });
+  CHECK_THAT(msg, Contains(huge.string()) && Contains("40455 × 64009 pixels") && Contains("at most 16384 pixels a side"));
+  // the edges: 16384 pixels a side is read, 16385 is not; 4096 × 4096 is read, 4097 × 4096 is not
+  hostile::write(dir / "side.png", hostile::png_gray(16384, 1));
+  CHECK(nn::load_png(dir / "side.png").dim(3) == 16384);
+  hostile::write(dir / "side1.png", hostile::png_huge_header(16385, 1));
+  CHECK_THAT(error_of([&] { nn::load_png(dir / "side1.png"); }), Contains("16385 × 1 pixels"));
+  hostile::write(dir / "area1.png", hostile::png_huge_header(4097, 4096));
+  CHECK_THAT(error_of([&] { nn::load_png(dir / "area1.png"); }), Contains("16777216 pixels in all"));
+}
+
+TEST_CASE("a PNG chunk that declares 2 GB is not allocated: the file is truncated or corrupt", "[hostile][png]") {
+  // (libpng refuses such a chunk only with a warning and then allocates it; load_png's allocator
+  // refuses every block above limits::png_chunk_bytes. The fuzzer and the sanitizer build's
+  // program tests, which abort on any allocation above 1 GB, check that nothing larger is asked for.)
+  const fs::path dir = fresh_dir("png_chunk");
+  for (const char* type : {"sCAL", "iCCP", "tEXt", "zTXt", "iTXt", "sPLT"}) {
+    const fs::path p = dir / (std::string(type) + ".png");
+    hostile::write(p, hostile::png_huge_chunk(type));
+    CAPTURE(type);
+    const std::string msg = error_of([&] { nn::load_png(p); });
+    CHECK_THAT(msg, Contains(p.string()) && (Contains("truncated") || Contains("corrupt")));
+  }
+}
+
+TEST_CASE("a gzip IDX stream is inflated only as far as its header promises", "[hostile][idx]") {
+  const fs::path dir = fresh_dir("idx");
+  // 64 MiB of zeros behind a header of one 28×28 image: refused after 801 bytes
+  const fs::path bomb = dir / "bomb-images.gz";
+  hostile::write(bomb, hostile::idx_gzip_bomb(std::size_t(64) << 20));
+  CHECK_THAT(error_of([&] { nn::read_idx_images(bomb); }),
+             Contains(bomb.string()) && Contains("trailing data") && Contains("16 + 1 images of 28×28 = 800 bytes"));
+  // exactly the promised bytes load; one fewer is truncated
+  const std::string header = hostile::idx_images_header(1, 28, 28);
+  hostile::write(dir / "exact.gz", hostile::gzip_with_zeros(header, 784));
+  CHECK(nn::read_idx_images(dir / "exact.gz").pixels.size() == 784);
+  hostile::write(dir / "short.gz", hostile::gzip_with_zeros(header, 783));
+  CHECK_THAT(error_of([&] { nn::read_idx_images(dir / "short.gz"); }), Contains("truncated: 799 bytes"));
+  // a header beyond nn::limits::idx_bytes, plain or gzipped, is refused before reading on
+  hostile::write(dir / "many.gz", hostile::gzip_with_zeros(hostile::idx_images_header(400000, 28, 28), 0));
+  CHECK_THAT(error_of([&] { nn::read_idx_images(dir / "many.gz"); }),
+             Contains("header dimensions too large: 400000 images of 28×28") && Contains("268435456 bytes"));
+}
+
+TEST_CASE("model files: every field of a layer line is checked and named", "[hostile][model-io]") {
+  const fs::path dir = fresh_dir("model");
+  const std::string good = hostile::small_model_bytes(dir / "scratch.nnm");
+  auto expect = [&](const std::string& name, const std::string& bytes, const std::string& words) {
+    const fs::path p = dir / name;
+    hostile::write(p, bytes);
+    const std::string msg = error_of([&] { nn::load_model(p); });
+    CAPTURE(name, msg);
+    CHECK_THAT(msg, Contains(p.string()) && Contains(words));
+  };
+  using hostile::model_with_line;
+  expect("layer.nnm", model_with_line(good, "layer Flatten", "layer"), "names no layer type (known: Dense, Conv2d");
+  expect("unknown.nnm", model_with_line(good, "layer Flatten", "layer Flat"),
+         "'Flat' in layer 5 (known: Dense, Conv2d, MaxPool2d, Activation, Flatten, BatchNorm2d, BatchNorm1d)");
+  expect("pad.nnm", model_with_line(good, "layer Conv2d", "layer Conv2d 1 2 3 3 1 3"),
+         "layer 1 'Conv2d 1 2 3 3 1 3': the padding (at most the kernel size − 1) = 3 is outside 0 … 2");
+  expect("stride.nnm", model_with_line(good, "layer Conv2d", "layer Conv2d 1 2 3 3 0 1"), "the stride = 0 is outside 1");
+  expect("negative.nnm", model_with_line(good, "layer Conv2d", "layer Conv2d 1 -2 3 3 1 1"),
+         "the output channels C′ must be a whole number, got '-2'");
+  expect("short.nnm", model_with_line(good, "layer Conv2d", "layer Conv2d 1 2 3"),
+         "the line ends where the kernel width kW (a whole number) was expected");
+  expect("extra.nnm", model_with_line(good, "layer Flatten", "layer Flatten 7"), "unexpected word '7'");
+  expect("relu6.nnm", model_with_line(good, "layer Activation", "layer Activation relu6"),
+         "unknown function 'relu6' (known: sigmoid, tanh, relu)");
+  expect("eps.nnm", model_with_line(good, "layer BatchNorm2d", "layer BatchNorm2d 2 nan 0.1"), "eps = nan is not finite");
+  expect("momentum.nnm", model_with_line(good, "layer BatchNorm2d", "layer BatchNorm2d 2 1e-5 1.5"),
+         "momentum = 1.5 must lie in [0, 1]");
+  expect("input.nnm", model_with_line(good, "input", "input 1 28 28 28"), "bad input line 'input 1 28 28 28'");
+  expect("classes.nnm", model_with_line(good, "classes", "classes a b c d e f g h i j k"),
+         "names 11 classes, but its network has 10 outputs");
+  // a header of a million layers, or of a million class names: refused at the limit
+  std::string many;
+  for (int i = 0; i < 1000000; ++i) many += "layer Flatten\n";
+  expect("layers.nnm", model_with_line(good, "layer Flatten", many + "layer Flatten"), "more than 1024 layers");
+  std::string names = "classes";
+  for (int i = 0; i < 1000000; ++i) names += " c";
+  expect("names.nnm", model_with_line(good, "classes", names), "names more than 65536 classes");
+  // a model that fits its input but whose first activation would hold 2 · 4096 · 4096 values
+  std::string big = model_with_line(good, "input", "input 1 4096 4096");
+  expect("activation.nnm", big, "layer 1 (Conv2d(1 → 2, 3×3, s=1, p=1)) would output (1, 2, 4096, 4096) = 33554432 values for one example");
+  // values: NaN, ±∞ and a negative running variance
+  expect("nan.nnm", hostile::model_with_value(good, 0, 4, std::numeric_limits<float>::quiet_NaN()), "tensor 0 (W) holds nan at index 4");
+  expect("inf.nnm", hostile::model_with_value(good, 5, 9, -std::numeric_limits<float>::infinity()), "tensor 5 (b) holds -inf at index 9");
+  expect("var.nnm", hostile::model_with_value(good, 7, 1, -0.25f), "tensor 7 (running_var) holds -0.250000 at index 1");
+}
+
+TEST_CASE("model files: an indented or spaced header line is read like any other", "[hostile][model-io]") {
+  const fs::path dir = fresh_dir("model_spaces");
+  const std::string good = hostile::small_model_bytes(dir / "scratch.nnm");
+  hostile::write(dir / "spaced.nnm", hostile::model_with_line(good, "layer Dense", "  layer   Dense\t392  10 "));
+  const nn::Model m = nn::load_model(dir / "spaced.nnm");
+  CHECK(m.net.size() == 6);
+  CHECK(m.classes.size() == 10);
+  // and a good model loads: the checks refuse only what is wrong
+  hostile::write(dir / "good.nnm", good);
+  CHECK(nn::load_model(dir / "good.nnm").net.size() == 6);
+}
+
+TEST_CASE("WIDER FACE: numbers beyond ±2^24, long lines and paths out of the folder are refused", "[hostile][wider_face]") {
+  const fs::path dir = fresh_dir("wider");
+  const fs::path f = dir / "wider_face_train_bbx_gt.txt";
+  auto expect = [&](const std::string& text, const std::string& words) {
+    hostile::write(f, text);
+    const std::string msg = error_of([&] { nn::read_wider_face_annotations(f); });
+    CAPTURE(text.substr(0, 80), msg);
+    CHECK_THAT(msg, Contains(f.string() + ":") && Contains(words));
+  };
+  expect("a.jpg\n1\n9223372036854775807 36 1 32 0 0 0 0 0 0\n", ":3: expected 10 whole numbers");
+  expect("a.jpg\n1\n16777217 36 1 32 0 0 0 0 0 0\n", ":3: expected 10 whole numbers");
+  expect("a.jpg\n1\n-3 36 1 32 0 0 0 0 0 0\n", ":3: box corner x1 = -3, y1 = 36 lies outside the image");
+  expect("a.jpg\n99999999999999999999\n", ":2: expected the number of faces");
+  expect("a.jpg\n3\n1 1 1 1 0 0 0 0 0 0\n", ":4: file ends where face line 2 of 3 of a.jpg was expected");
+  expect("../../etc/a.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n", ":1: image path '../../etc/a.jpg' must be relative");
+  expect("/etc/a.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n", ":1: image path '/etc/a.jpg' must be relative");
+  expect("a.jpg\n1\n" + std::string(100000, '7') + "\n", ":3: line longer than 65536 bytes");
+  // the largest box that is allowed is read exactly
+  hostile::write(f, "a.jpg\n1\n16777216 0 16777216 1 0 0 0 0 0 0\n\n\nb.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n");
+  const auto recs = nn::read_wider_face_annotations(f);
+  REQUIRE(recs.size() == 2);
+  CHECK(recs[0].faces[0].box.x2 == 33554432.0);
+  CHECK(recs[1].line == 6);
+}
+
+TEST_CASE("saving removes the temporaries of killed runs, and names the reason of a failure", "[hostile][files]") {
+  const fs::path dir = fresh_dir("files");
+  const fs::path target = dir / "table.txt";
+  // the PID of a process that has ended
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  ::waitpid(child, nullptr, 0);
+  const fs::path stale = dir / ("table.txt.tmp" + std::to_string(child));
+  const fs::path alive = dir / "table.txt.tmp1";  // PID 1 always runs
+  const fs::path other = dir / ("other.txt.tmp" + std::to_string(child));
+  for (const auto& p : {stale, alive, other}) hostile::write(p, "half a file");
+  nn::write_file_atomically(target, "all of it\n");
+  CHECK(hostile::read(target) == "all of it\n");
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(alive));
+  CHECK(fs::exists(other));
+  // a folder that is a file: the error names the target, the step and the system's reason
+  hostile::write(dir / "plain", "x");
+  try {
+    nn::write_file_atomically(dir / "plain" / "a.txt", "x");
+    FAIL("no error");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Contains((dir / "plain" / "a.txt").string()) && Contains("Not a directory"));
+  }
+  try {
+    nn::require_writable_folder(dir / "plain");
+    FAIL("no error");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Contains("cannot write results to " + (dir / "plain").string()));
+  }
+  nn::require_writable_folder(dir / "new" / "sub");  // created, and nothing is left in it
+  CHECK(fs::is_empty(dir / "new" / "sub"));
+}
+
+TEST_CASE("a pipe or a folder given as a file is refused at once, not waited on", "[hostile][files]") {
+  const fs::path dir = fresh_dir("pipe");
+  const fs::path fifo = dir / "pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);  // opening it for reading would block until a writer comes
+  CHECK_THAT(error_of([&] { nn::load_png(fifo); }), Contains(fifo.string()) && Contains("not a regular file"));
+  CHECK_THAT(error_of([&] { nn::load_model(fifo); }), Contains(fifo.string()) && Contains("not a regular file"));
+  CHECK_THAT(error_of([&] { nn::read_idx_images(fifo); }), Contains(fifo.string()) && Contains("not a regular file"));
+  CHECK_THAT(error_of([&] { nn::read_wider_face_annotations(fifo); }), Contains(fifo.string()) && Contains("not a regular file"));
+  CHECK_THAT(error_of([&] { nn::load_png(dir); }), Contains(dir.string()) && Contains("is a folder"));
+}
