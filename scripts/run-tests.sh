@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (CI runs exactly this): install what is missing, build, and run the whole
 # suite through ctest — once in a normal build (with index checks on), once under
-# AddressSanitizer + UBSan.
+# AddressSanitizer + UBSan — and fuzz each file reader for 30 s (scripts/fuzz.sh).
 #   bash scripts/run-tests.sh [--no-sanitize]
 # BUILD_DIR (default build-tests/) and JOBS may be set.
 set -euo pipefail
@@ -32,4 +32,6 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNN_BOUNDS_CHECK=
 step "build"; cmake --build "$build" -j "$jobs"
 step "ctest (the whole suite)"
 ctest --test-dir "$build" -j "$jobs" --output-on-failure
+step "fuzz smoke run: each reader 30 s under ASan + UBSan ($build-fuzz)"
+BUILD_DIR="$build-fuzz" JOBS="$jobs" bash "$src/scripts/fuzz.sh" 30
 echo "run-tests: done in $(( $(date +%s) - start )) s"
