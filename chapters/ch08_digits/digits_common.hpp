@@ -52,11 +52,14 @@ inline nn::Dataset head(const nn::Dataset& ds, std::size_t n) {
   return out;
 }
 
-/// True if `dir` holds the official layout's training images (plain or .gz); the loaders check
-/// the other three files and name any that is missing.
+/// True if `dir` holds any of the official layout's four files (plain or .gz); the loaders then
+/// name any that is missing, so a folder holding only some of them is an error, not a reason to
+/// fall back to generated digits.
 inline bool has_official_layout(const std::filesystem::path& dir) {
-  return std::filesystem::exists(dir / "train-images-idx3-ubyte") ||
-         std::filesystem::exists(dir / "train-images-idx3-ubyte.gz");
+  for (const char* stem : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                           "t10k-labels-idx1-ubyte"})
+    if (std::filesystem::exists(dir / stem) || std::filesystem::exists(dir / (std::string(stem) + ".gz"))) return true;
+  return false;
 }
 
 /// --quick keeps the first 2,000 training and 500 test examples, and says so in `source`.

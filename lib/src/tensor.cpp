@@ -4,12 +4,38 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
 namespace nn {
+
+std::string printable(const std::string& text) {
+  std::string out;
+  const std::size_t n = std::min<std::size_t>(text.size(), 200);
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += char(c);
+    }
+  }
+  if (text.size() > n) out += "…";
+  return out;
+}
+
+bool has_control_characters(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char ch) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    return c < 0x20 || c == 0x7f;
+  });
+}
 
 std::string missing_data_message(const std::string& what) {
   return what + " is missing. Fetch the data sets with:  bash " NN_SOURCE_DIR "/scripts/fetch-data.sh";

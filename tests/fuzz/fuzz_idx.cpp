@@ -12,6 +12,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (im.pixels.size() != im.count * im.rows * im.cols) __builtin_trap();  // the reader's own promise
   } catch (const nn::data_error&) {
   }
+  try {  // the same bytes as images and as labels: the pair must agree, or be refused
+    const nn::Dataset d = nn::load_idx_pair(path, path, 256);
+    if (d.images.dim(0) != d.labels.size()) __builtin_trap();
+  } catch (const nn::data_error&) {
+  }
   try {
     const auto labels = nn::read_idx_labels(path, 10);
     for (auto l : labels)

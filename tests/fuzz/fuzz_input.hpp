@@ -13,11 +13,29 @@
 
 namespace fuzz {
 
+/// The file of this process's fuzz inputs; removed when the process ends normally (libFuzzer
+/// ends with exit() after -max_total_time; after a crash the file shows the last input).
+class InputFile {
+ public:
+  explicit InputFile(const char* suffix)
+      : path_((std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::path("/tmp")) /
+              ("nn-fuzz-" + std::to_string(::getpid()) + suffix)) {}
+  ~InputFile() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  const std::filesystem::path& write(const std::uint8_t* data, std::size_t size) const {
+    std::ofstream(path_, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), std::streamsize(size));
+    return path_;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
 inline std::filesystem::path input_file(const std::uint8_t* data, std::size_t size, const char* suffix) {
-  static const std::filesystem::path dir = std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
-  const std::filesystem::path p = dir / ("nn-fuzz-" + std::to_string(::getpid()) + suffix);
-  std::ofstream(p, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data), std::streamsize(size));
-  return p;
+  static const InputFile file(suffix);
+  return file.write(data, size);
 }
 
 }  // namespace fuzz

@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
   write(dir / "png" / "flat.png", png_gray(8, 8));
   write(dir / "png" / "huge_header.png", png_huge_header());
   write(dir / "png" / "huge_scal.png", png_huge_chunk("sCAL"));
+  write(dir / "png" / "huge_idat.png", png_huge_chunk("IDAT", 1191182395u));  // once made load_png allocate 1.2 GB
+  write(dir / "png" / "idat_bomb.png", png_idat_bomb(std::size_t(1) << 20));
+  write(dir / "png" / "text_bomb.png", png_text_bomb(3, 100000));
+  write(dir / "png" / "one.png", png_signature() + png_ihdr(28, 28) + png_one_idat() + png_chunk("IEND", ""));
   write(dir / "png" / "text.png", png_signature() + png_ihdr(2, 2) + png_chunk("tEXt", std::string("a\0b", 3)) +
                                       png_chunk("IDAT", zlib_compress(std::string("\0\1\2\0\3\4", 6))) + png_chunk("IEND", ""));
 

@@ -89,6 +89,25 @@ inline std::string png_gray(std::uint32_t w, std::uint32_t h, unsigned char v = 
   return png_signature() + png_ihdr(w, h) + png_chunk("IDAT", zlib_compress(raw)) + png_chunk("IEND", "");
 }
 
+/// The IDAT chunk of a 28 × 28 gray "1": a dark vertical bar on white paper.
+inline std::string png_one_idat() {
+  std::string raw;
+  for (int y = 0; y < 28; ++y) {
+    raw += '\0';
+    for (int x = 0; x < 28; ++x) raw += char(x >= 12 && x < 16 && y >= 4 && y < 24 ? 0 : 255);
+  }
+  return png_chunk("IDAT", zlib_compress(raw));
+}
+
+/// A text-chunk bomb: `n` zTXt chunks of `text` bytes each (compressed to a few KB), then a good
+/// 28 × 28 digit. libpng would inflate and keep every text.
+inline std::string png_text_bomb(int n = 240, std::size_t text = 7900000) {
+  const std::string z = png_chunk("zTXt", std::string("Comment\0\0", 9) + zlib_compress(std::string(text, 'a')));
+  std::string s = png_signature() + png_ihdr(28, 28);
+  for (int i = 0; i < n; ++i) s += z;
+  return s + png_one_idat() + png_chunk("IEND", "");
+}
+
 /// Issue 13, row 1: a 75-byte PNG whose header declares 40455 × 64009 RGBA pixels and holds none.
 inline std::string png_huge_header(std::uint32_t w = 40455, std::uint32_t h = 64009) {
   return png_signature() + png_ihdr(w, h, 8, 6) + png_chunk("IDAT", zlib_compress(std::string(2, '\0'))) +
@@ -114,10 +133,11 @@ inline std::string idx_images_header(std::uint32_t n, std::uint32_t rows, std::u
   return s;
 }
 
-/// gzip of `prefix` followed by `zeros` zero bytes, compressed as it goes (never all in memory).
-inline std::string gzip_with_zeros(const std::string& prefix, std::size_t zeros) {
+/// gzip (or, with `gzip` false, zlib) of `prefix` followed by `zeros` zero bytes, compressed as
+/// it goes (never all in memory).
+inline std::string gzip_with_zeros(const std::string& prefix, std::size_t zeros, bool gzip = true) {
   z_stream z{};
-  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
+  if (deflateInit2(&z, 9, Z_DEFLATED, gzip ? 15 + 16 : 15, 9, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
   std::string out;
   std::vector<unsigned char> buf(1 << 16);
   const std::string block(1 << 20, '\0');
@@ -140,6 +160,12 @@ inline std::string gzip_with_zeros(const std::string& prefix, std::size_t zeros)
   feed(std::string(), Z_FINISH);
   deflateEnd(&z);
   return out;
+}
+
+/// An image-data bomb: a 28 × 28 gray header whose IDAT stream inflates to `inflated` bytes
+/// (784 + 28 are the image; the rest is data after the last row).
+inline std::string png_idat_bomb(std::size_t inflated = std::size_t(512) << 20) {
+  return png_signature() + png_ihdr(28, 28) + png_chunk("IDAT", gzip_with_zeros("", inflated, false)) + png_chunk("IEND", "");
 }
 
 /// Issue 13, row 3: a gzip IDX file whose header says one 28×28 image, whose stream inflates

@@ -68,13 +68,28 @@ TEST_CASE("a PNG chunk that declares 2 GB is not allocated: the file is truncate
   // refuses every block above limits::png_chunk_bytes. The fuzzer and the sanitizer build's
   // program tests, which abort on any allocation above 1 GB, check that nothing larger is asked for.)
   const fs::path dir = fresh_dir("png_chunk");
-  for (const char* type : {"sCAL", "iCCP", "tEXt", "zTXt", "iTXt", "sPLT"}) {
+  // (IDAT: found by fuzz_png in load_png's own pre-pass over the image data, which once
+  // allocated a chunk's declared length before reading it)
+  for (const char* type : {"sCAL", "iCCP", "tEXt", "zTXt", "iTXt", "sPLT", "IDAT"}) {
     const fs::path p = dir / (std::string(type) + ".png");
     hostile::write(p, hostile::png_huge_chunk(type));
     CAPTURE(type);
     const std::string msg = error_of([&] { nn::load_png(p); });
     CHECK_THAT(msg, Contains(p.string()) && (Contains("truncated") || Contains("corrupt")));
   }
+}
+
+TEST_CASE("PNG image data beyond the rows its header declares is refused unread; text bombs are skipped", "[hostile][png]") {
+  const fs::path dir = fresh_dir("png_bombs");
+  hostile::write(dir / "idat.png", hostile::png_idat_bomb(std::size_t(64) << 20));
+  CHECK_THAT(error_of([&] { nn::load_png(dir / "idat.png"); }),
+             Contains("idat.png") && Contains("inflates to more than the 812 bytes its header promises"));
+  // 240 texts of 7.9 MB each: skipped unread, the digit after them is read
+  hostile::write(dir / "text.png", hostile::png_text_bomb());
+  const nn::Tensor<float> one = nn::load_png(dir / "text.png");
+  REQUIRE(one.shape() == nn::Shape{1, 1, 28, 28});
+  CHECK(one(0, 0, 10, 13) == 0.0f);  // the bar
+  CHECK(one(0, 0, 10, 3) == 1.0f);   // the paper
 }
 
 TEST_CASE("a gzip IDX stream is inflated only as far as its header promises", "[hostile][idx]") {
@@ -93,7 +108,7 @@ TEST_CASE("a gzip IDX stream is inflated only as far as its header promises", "[
   // a header beyond nn::limits::idx_bytes, plain or gzipped, is refused before reading on
   hostile::write(dir / "many.gz", hostile::gzip_with_zeros(hostile::idx_images_header(400000, 28, 28), 0));
   CHECK_THAT(error_of([&] { nn::read_idx_images(dir / "many.gz"); }),
-             Contains("header dimensions too large: 400000 images of 28×28") && Contains("268435456 bytes"));
+             Contains("header dimensions too large: 400000 images of 28×28") && Contains("67108864 bytes"));
 }
 
 TEST_CASE("model files: every field of a layer line is checked and named", "[hostile][model-io]") {
@@ -135,7 +150,27 @@ TEST_CASE("model files: every field of a layer line is checked and named", "[hos
   expect("names.nnm", model_with_line(good, "classes", names), "names more than 65536 classes");
   // a model that fits its input but whose first activation would hold 2 · 4096 · 4096 values
   std::string big = model_with_line(good, "input", "input 1 4096 4096");
-  expect("activation.nnm", big, "layer 1 (Conv2d(1 → 2, 3×3, s=1, p=1)) would output (1, 2, 4096, 4096) = 33554432 values for one example");
+  expect("activation.nnm", big, "layer 1 (Conv2d(1 → 2, 3×3, s=1, p=1)) would output (1, 2, 4096, 4096), 33554432 values for one example");
+  // a 66 KB file whose one convolution would need a 1.5 GB im2row workspace, and one that would
+  // need 2^34 multiply-adds for one example
+  {
+    nn::Sequential<float> k128;
+    k128.add<nn::Conv2d<float>>(1, 1, 128, 128, nn::ConvSpec{1, 127});
+    nn::save_model(dir / "workspace.nnm", k128, nn::Shape{1, 28, 28});
+    expect("workspace.nnm", hostile::read(dir / "workspace.nnm"),
+           "layer 1 (Conv2d(1 → 1, 128×128, s=1, p=127)) would need an im2row workspace of 393625600 values for one example");
+  }
+  {  // output and workspace 2^24 values each (just within), but 2^31 multiply-adds
+    nn::Sequential<float> wide;
+    wide.add<nn::Conv2d<float>>(128, 128, 1, 1);
+    nn::save_model(dir / "macs.nnm", wide, nn::Shape{128, 362, 362});
+    expect("macs.nnm", hostile::read(dir / "macs.nnm"), "would need 2147024896 multiply-adds for one example, more than 1073741824");
+  }
+  // ε checked as the float it becomes
+  expect("eps_tiny.nnm", model_with_line(good, "layer BatchNorm2d", "layer BatchNorm2d 2 1e-50 0.1"), "eps = 1e-50 is 0 or infinite as a float");
+  expect("eps_huge.nnm", model_with_line(good, "layer BatchNorm2d", "layer BatchNorm2d 2 1e300 0.1"), "eps = 1e+300 is 0 or infinite as a float");
+  // control characters from the file are shown escaped, never sent to the terminal
+  expect("escape.nnm", model_with_line(good, "classes", "classes 0 1 2 3 4 5 6 7 8 \x1b[2J"), "class name '\\x1b[2J' holds control characters");
   // values: NaN, ±∞ and a negative running variance
   expect("nan.nnm", hostile::model_with_value(good, 0, 4, std::numeric_limits<float>::quiet_NaN()), "tensor 0 (W) holds nan at index 4");
   expect("inf.nnm", hostile::model_with_value(good, 5, 9, -std::numeric_limits<float>::infinity()), "tensor 5 (b) holds -inf at index 9");
@@ -171,6 +206,7 @@ TEST_CASE("WIDER FACE: numbers beyond ±2^24, long lines and paths out of the fo
   expect("../../etc/a.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n", ":1: image path '../../etc/a.jpg' must be relative");
   expect("/etc/a.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n", ":1: image path '/etc/a.jpg' must be relative");
   expect("a.jpg\n1\n" + std::string(100000, '7') + "\n", ":3: line longer than 65536 bytes");
+  expect("a\x1b[2J.jpg\n0\n", ":1: image path 'a\\x1b[2J.jpg' holds control characters");
   // the largest box that is allowed is read exactly
   hostile::write(f, "a.jpg\n1\n16777216 0 16777216 1 0 0 0 0 0 0\n\n\nb.jpg\n0\n0 0 0 0 0 0 0 0 0 0\n");
   const auto recs = nn::read_wider_face_annotations(f);

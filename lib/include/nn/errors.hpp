@@ -34,6 +34,14 @@ class not_done : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
+/// @brief Text from a file as it may appear in a message: control characters (a NUL, a
+///        terminal escape) become `\xNN`, and text longer than 200 bytes is cut with "…".
+/// @param text  bytes read from a file
+std::string printable(const std::string& text);
+
+/// @brief Whether text from a file holds a control character (below 0x20, or 0x7f).
+bool has_control_characters(const std::string& text);
+
 /// @brief The message for a data set that is not on disk: what is missing and how to fetch it.
 /// @param what  the missing file or folder
 std::string missing_data_message(const std::string& what);

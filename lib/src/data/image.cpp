@@ -10,6 +10,7 @@
 #include "nn/data/image.hpp"
 
 #include <png.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -46,10 +47,9 @@ void on_png_error(png_structp png, png_const_charp msg) {
 
 void on_png_warning(png_structp, png_const_charp) {}  // warnings (e.g. a bad sRGB profile) are harmless here
 
-/// libpng's allocator, refusing any one block above limits::png_chunk_bytes. libpng checks a
-/// chunk's length against png_set_chunk_malloc_max only as a "benign error", a warning on read,
-/// and then allocates the chunk anyway (2 GB for a 143-byte file that declares an sCAL chunk of
-/// that size). Its own buffers are small (a row is at most limits::image_side × 8 bytes), and the
+/// libpng's allocator, refusing any one block above limits::png_chunk_bytes. libpng 1.6.39 checks
+/// a chunk's length against its chunk limit only as a "benign error", a warning on read, and then
+/// allocates the chunk anyway (2 GB for a 143-byte file that declares an sCAL chunk of that size). Its own buffers are small (a row is at most limits::image_side × 8 bytes), and the
 /// pixels go into our buffer, so nothing legitimate is refused.
 png_voidp capped_malloc(png_structp, png_alloc_size_t n) {
   return n > limits::png_chunk_bytes ? nullptr : std::malloc(n);
@@ -83,10 +83,11 @@ bool read_header(png_structp png, png_infop info, std::FILE* file, PngLayout* la
   return true;
 }
 
-bool read_pixels(png_structp png, png_infop info, png_bytepp rows) {
+/// Reads the rows and stops: png_read_end is not called, so image data beyond the last row (a
+/// 1 MB IDAT can inflate to gigabytes) and the chunks after it are never decompressed.
+bool read_pixels(png_structp png, png_bytepp rows) {
   if (setjmp(png_jmpbuf(png))) return false;
   png_read_image(png, rows);
-  png_read_end(png, info);
   return true;
 }
 
@@ -128,11 +129,86 @@ std::uint32_t big_endian_u32(const png_byte* b) {
   return std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 | std::uint32_t(b[3]);
 }
 
+/// Bytes the image data of a PNG inflate to: per row a filter byte and the row's samples, for the
+/// whole image or for each of Adam7's seven passes.
+std::size_t inflated_size(std::size_t W, std::size_t H, int depth, int colour, bool interlaced) {
+  const int channels = colour == 2 ? 3 : colour == 4 ? 2 : colour == 6 ? 4 : 1;  // 0 gray, 3 palette: 1
+  const std::size_t bits = std::size_t(channels) * std::size_t(depth);
+  auto rows = [&](std::size_t w, std::size_t h) { return w == 0 || h == 0 ? 0 : h * (1 + (w * bits + 7) / 8); };
+  if (!interlaced) return rows(W, H);
+  const std::size_t start_x[7] = {0, 4, 0, 2, 0, 1, 0}, start_y[7] = {0, 0, 4, 0, 2, 0, 1};
+  const std::size_t step_x[7] = {8, 8, 4, 4, 2, 2, 1}, step_y[7] = {8, 8, 8, 4, 4, 2, 2};
+  std::size_t n = 0;
+  for (int p = 0; p < 7; ++p)
+    n += rows(W > start_x[p] ? (W - start_x[p] + step_x[p] - 1) / step_x[p] : 0,
+              H > start_y[p] ? (H - start_y[p] + step_y[p] - 1) / step_y[p] : 0);
+  return n;
+}
+
+/// Back to just after the signature, where libpng starts.
+void rewind(std::FILE* file, const fs::path& path) {
+  if (std::fseek(file, 8, SEEK_SET) != 0) fail(path, "cannot seek back to its first chunk");
+}
+
+/// Walks the chunks of the file (positioned after the signature) and inflates the IDAT stream
+/// with a budget of the bytes its header promises plus one: a 1 MB IDAT that inflates to
+/// gigabytes after the last row is refused here, in the time of the image's own size, instead of
+/// being inflated to its end by libpng. Rewinds to just after the signature.
+void check_image_data(std::FILE* file, const fs::path& path, std::size_t expected) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) fail(path, "zlib could not start");
+  struct End {
+    z_stream& z;
+    ~End() { inflateEnd(&z); }
+  } end{z};
+  std::vector<unsigned char> in(1 << 16), out(1 << 16);
+  std::size_t produced = 0;
+  bool ended = false;
+  for (;;) {
+    png_byte head[8];
+    if (std::fread(head, 1, 8, file) != 8) break;  // libpng will say what is missing
+    const std::uint32_t length = big_endian_u32(head);
+    if (length > 0x7fffffffu) break;  // libpng refuses it
+    const bool idat = std::memcmp(head + 4, "IDAT", 4) == 0;
+    if (std::memcmp(head + 4, "IEND", 4) == 0) break;
+    if (!idat || ended) {
+      if (std::fseek(file, long(length) + 4, SEEK_CUR) != 0) break;
+      continue;
+    }
+    // the chunk in pieces of 64 KiB: what is allocated never depends on the length it declares
+    bool corrupt = false;
+    for (std::uint32_t left = length; left > 0 && !ended && !corrupt;) {
+      const std::size_t piece = std::min<std::size_t>(left, in.size());
+      if (std::fread(in.data(), 1, piece, file) != piece) return rewind(file, path);  // truncated: libpng names it
+      left -= std::uint32_t(piece);
+      z.next_in = in.data();
+      z.avail_in = uInt(piece);
+      while (z.avail_in > 0 && !ended) {
+        z.next_out = out.data();
+        z.avail_out = uInt(out.size());
+        const int ret = inflate(&z, Z_NO_FLUSH);
+        produced += out.size() - z.avail_out;
+        if (produced > expected)
+          fail(path, "corrupt image data: it inflates to more than the " + std::to_string(expected) +
+                         " bytes its header promises (a decompression bomb?)");
+        if (ret == Z_STREAM_END) ended = true;
+        else if (ret != Z_OK) {
+          corrupt = true;  // libpng names it
+          break;
+        }
+      }
+      if (left > 0 && (ended || corrupt) && std::fseek(file, long(left), SEEK_CUR) != 0) return rewind(file, path);
+    }
+    if (corrupt || std::fseek(file, 4, SEEK_CUR) != 0) break;  // its CRC
+  }
+  rewind(file, path);
+}
+
 /// Reads the IHDR chunk that must follow the signature and refuses an image larger than
 /// limits::image_side or limits::image_pixels, before libpng allocates anything for it; then
 /// rewinds to just after the signature.
 void check_declared_size(std::FILE* file, const fs::path& path) {
-  png_byte ihdr[16] = {};  // length (4), "IHDR" (4), width (4), height (4)
+  png_byte ihdr[21] = {};  // length (4), "IHDR" (4), width (4), height (4), depth, colour, compression, filter, interlace
   if (std::fread(ihdr, 1, sizeof ihdr, file) != sizeof ihdr) fail(path, "truncated: the file ends inside the IHDR header");
   if (std::memcmp(ihdr + 4, "IHDR", 4) != 0) fail(path, "corrupt header: the first chunk is not IHDR");
   const std::size_t w = big_endian_u32(ihdr + 8), h = big_endian_u32(ihdr + 12);
@@ -143,6 +219,7 @@ void check_declared_size(std::FILE* file, const fs::path& path) {
                    std::to_string(limits::image_side) + " pixels a side and " + std::to_string(limits::image_pixels) +
                    " pixels in all, nn::limits); scale it down first");
   if (std::fseek(file, 8, SEEK_SET) != 0) fail(path, "cannot seek back to its first chunk");
+  check_image_data(file, path, inflated_size(w, h, ihdr[16], ihdr[17], ihdr[20] != 0));
 }
 
 }  // namespace
@@ -151,6 +228,10 @@ Tensor<float> load_png(const fs::path& path) {
   std::error_code ec;
   if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))  // a folder, a pipe that would block, a device
     fail(path, fs::is_directory(path, ec) ? "is a folder, not a picture" : "is not a regular file");
+  // libpng reads every chunk before the image data, however long: the file's size bounds its time
+  if (const auto bytes = fs::file_size(path, ec); !ec && bytes > limits::image_file_bytes)
+    fail(path, std::to_string(bytes) + " bytes, more than the " + std::to_string(limits::image_file_bytes) +
+                   " an image file may have (nn::limits)");
   File file(std::fopen(path.c_str(), "rb"));
   if (!file) fail(path, std::string("cannot open (") + std::strerror(errno) + ")");
   png_byte signature[8] = {};
@@ -174,11 +255,18 @@ Tensor<float> load_png(const fs::path& path) {
   if (!s.info) fail(path, "libpng could not allocate an info struct");
   png_structp png = s.png;
   png_infop info = s.info;
-  // libpng's own limits, behind the check above: the image size, the memory one ancillary chunk
-  // may take (a 143-byte sCAL chunk could otherwise ask for 2 GB), and how many such chunks are kept.
+  // libpng's own limits, behind the checks above: the image size, the memory one ancillary chunk
+  // may take, and how many such chunks are kept. Text, colour profiles, palettes of suggestions
+  // and EXIF data are skipped unread: 240 zTXt chunks of a 1.9 MB file would otherwise inflate
+  // to 1.9 GB of text that nothing here uses.
   png_set_user_limits(png, png_uint_32(limits::image_side), png_uint_32(limits::image_side));
   png_set_chunk_malloc_max(png, limits::png_chunk_bytes);
-  png_set_chunk_cache_max(png, 1000);
+  png_set_chunk_cache_max(png, 16);
+  static const png_byte skipped[] = "tEXt\0zTXt\0iTXt\0iCCP\0sPLT\0eXIf\0";
+  png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, skipped, 6);
+#ifdef NN_FUZZING
+  png_set_crc_action(png, PNG_CRC_QUIET_USE, PNG_CRC_QUIET_USE);  // let the fuzzer past the checksums
+#endif
 
   PngLayout layout;
   if (!read_header(png, info, file.get(), &layout)) {
@@ -194,7 +282,7 @@ Tensor<float> load_png(const fs::path& path) {
   std::vector<png_byte> pixels(layout.rowbytes * layout.height);
   std::vector<png_bytep> rows(layout.height);
   for (png_uint_32 y = 0; y < layout.height; ++y) rows[y] = pixels.data() + y * layout.rowbytes;
-  if (!read_pixels(png, info, rows.data()))
+  if (!read_pixels(png, rows.data()))
     fail(path, std::string("truncated or corrupt image data (libpng: ") + state.message + ")");
 
   const std::size_t C = std::size_t(layout.channels), H = layout.height, W = layout.width;

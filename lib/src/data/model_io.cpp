@@ -93,8 +93,8 @@ std::string count(double v) {
 class LineArgs {
  public:
   LineArgs(const std::string& line, std::size_t index, const Reader& rd, double& declared)
-      : is_(line), line_(line.substr(std::min(line.find_first_not_of(" \t"), line.size()))), index_(index), rd_(rd),
-        declared_(declared) {
+      : is_(line), line_(printable(line.substr(std::min(line.find_first_not_of(" \t"), line.size())))), index_(index),
+        rd_(rd), declared_(declared) {
     is_ >> kind_;
   }
   const std::string& kind() const { return kind_; }
@@ -141,7 +141,7 @@ class LineArgs {
   }
   void end() {
     std::string extra;
-    if (is_ >> extra) bad("unexpected word '" + extra + "' after its arguments");
+    if (is_ >> extra) bad("unexpected word '" + printable(extra) + "' after its arguments");
   }
   [[noreturn]] void bad(const std::string& why) const {
     rd_.fail("is corrupt: layer " + std::to_string(index_) + " '" + line_ + "': " + why);
@@ -151,7 +151,7 @@ class LineArgs {
   std::string next(const char* name, const char* what) {
     std::string w;
     if (!(is_ >> w)) bad(std::string("the line ends where ") + name + " (" + what + ") was expected");
-    return w;
+    return printable(w);
   }
   std::istringstream is_;
   std::string line_, kind_;
@@ -194,6 +194,8 @@ template <class BN>
 void read_batchnorm(LineArgs& a, Sequential<float>& net) {
   const std::size_t C = a.size("the channel count C", 1, limits::layer_size);
   const double eps = a.real("eps", true), momentum = a.real("momentum", false, true);
+  // ε is used as a float: 1e-50 would become 0 (and 1/√σ² infinite), 1e300 infinity
+  if (!(float(eps) > 0) || !std::isfinite(float(eps))) a.bad("eps = " + count(eps) + " is 0 or infinite as a float");
   a.holds(4.0 * double(C));  // γ, β and the running mean and variance
   net.add<BN>(C, float(eps), float(momentum));
 }
@@ -286,31 +288,48 @@ void add_layer(Sequential<float>& net, const std::string& line, std::size_t inde
   for (const LayerFormat& f : layer_formats())
     if (args.kind() == f.kind) format = &f;
   if (!format)
-    rd.fail("names a layer type this build does not know: '" + args.kind() + "' in layer " + std::to_string(index) +
+    rd.fail("names a layer type this build does not know: '" + printable(args.kind()) + "' in layer " + std::to_string(index) +
             " (known: " + known + ")");
   try {
     format->read(args, net);
   } catch (const shape_error& e) {
-    rd.fail("is corrupt: layer " + std::to_string(index) + " '" + line + "' is not a valid layer (" + e.what() + ")");
+    rd.fail("is corrupt: layer " + std::to_string(index) + " '" + printable(line) + "' is not a valid layer (" + e.what() + ")");
   }
   args.end();
 }
 
-/// Every layer's output for one example, checked to fit (Eqs. (34) and (46)) and to stay below
-/// limits::activation_values, so a valid-looking file cannot make one forward pass take gigabytes.
+/// Every layer for one example, checked to fit (Eqs. (34) and (46)) and to stay within
+/// nn::limits: its output and a convolution's im2row workspace below limits::activation_values,
+/// its multiply-adds below limits::layer_multiply_adds. So a valid-looking file of a few
+/// kilobytes cannot make one forward pass take gigabytes or minutes.
 void check_activations(Sequential<float>& net, const Shape& input, const Reader& rd) {
   Shape s{1, input[0], input[1], input[2]};
   for (std::size_t i = 0; i < net.size(); ++i) {
+    const std::string layer = "layer " + std::to_string(i + 1) + " (" + net[i].name() + ")";
     try {
       s = net[i].output_shape(s);
     } catch (const shape_error& e) {
-      rd.fail("is mismatched: layer " + std::to_string(i + 1) + " (" + net[i].name() + ") does not fit the input " +
-              input.str() + ": " + e.what());
+      rd.fail("is mismatched: " + layer + " does not fit the input " + input.str() + ": " + e.what());
     }
-    if (s.size() > limits::activation_values)
-      rd.fail("is refused: layer " + std::to_string(i + 1) + " (" + net[i].name() + ") would output " + s.str() + " = " +
-              std::to_string(s.size()) + " values for one example, more than " + std::to_string(limits::activation_values) +
-              " (nn::limits)");
+    auto refuse = [&](const std::string& what, double n, const char* unit, std::size_t most) {
+      if (n > double(most))
+        rd.fail("is refused: " + layer + " would " + what + " " + count(n) + " " + unit + " for one example, more than " +
+                std::to_string(most) + " (nn::limits)");
+    };
+    refuse("output " + s.str() + ",", double(s.size()), "values", limits::activation_values);
+    // one row of C·kH·kW values per output position (im2row), one multiply-add per value and C′
+    double rows = 0, macs = 0;
+    if (auto* c = as<Conv2d<float>>(net[i])) {
+      const Shape& w = c->weights().shape();  // (C′, C, kH, kW)
+      rows = double(w[1]) * double(w[2]) * double(w[3]) * double(s[2]) * double(s[3]);
+      macs = rows * double(w[0]);
+    } else if (auto* d = as<Dense<float>>(net[i])) {
+      macs = double(d->inputs()) * double(d->outputs());
+    } else if (auto* p = as<MaxPool2d<float>>(net[i])) {
+      macs = double(s.size()) * double(p->spec().k_h) * double(p->spec().k_w);
+    }
+    refuse("need an im2row workspace of", rows, "values", limits::activation_values);
+    refuse("need", macs, "multiply-adds", limits::layer_multiply_adds);
   }
 }
 
@@ -406,7 +425,7 @@ Model load_model(const std::filesystem::path& path) {
       const long long most = static_cast<long long>(limits::image_side);
       if (!(ls >> c >> h >> w) || (ls >> extra) || c <= 0 || h <= 0 || w <= 0 || c > most || h > most || w > most ||
           std::size_t(c) * std::size_t(h) * std::size_t(w) > limits::activation_values)
-        rd.fail("is corrupt: bad input line '" + line + "' (expected 'input C H W', each 1 … " + std::to_string(most) +
+        rd.fail("is corrupt: bad input line '" + printable(line) + "' (expected 'input C H W', each 1 … " + std::to_string(most) +
                 ", at most " + std::to_string(limits::activation_values) + " values)");
       m.input = Shape{std::size_t(c), std::size_t(h), std::size_t(w)};
       have_input = true;
@@ -416,6 +435,8 @@ Model load_model(const std::filesystem::path& path) {
         if (m.classes.size() == limits::layer_size || name.size() > limits::class_name_bytes)
           rd.fail("is corrupt: its classes line names more than " + std::to_string(limits::layer_size) +
                   " classes or a name longer than " + std::to_string(limits::class_name_bytes) + " bytes (nn::limits)");
+        if (has_control_characters(name))
+          rd.fail("is corrupt: class name '" + printable(name) + "' holds control characters");
         m.classes.push_back(name);
       }
     } else if (key == "layer") {
@@ -425,7 +446,7 @@ Model load_model(const std::filesystem::path& path) {
         rd.fail("is corrupt: it declares more than " + std::to_string(limits::model_layers) + " layers (nn::limits)");
       add_layer(m.net, rest, m.net.size() + 1, rd, declared);
     } else if (!key.empty()) {
-      rd.fail("is corrupt: unknown header line '" + line + "'");
+      rd.fail("is corrupt: unknown header line '" + printable(line) + "'");
     }
   }
   if (!have_input) rd.fail("is corrupt: the header has no input line");

@@ -80,7 +80,7 @@ bool stays_inside(const std::string& s) {
   return true;
 }
 
-std::string shown(const std::string& s) { return "'" + (s.size() > 60 ? s.substr(0, 60) + "…" : s) + "'"; }
+std::string shown(const std::string& s) { return "'" + printable(s.size() > 60 ? s.substr(0, 60) : s) + (s.size() > 60 ? "…'" : "'"); }
 
 /// Lines of a text file read one at a time (nothing but the current line is held), each at most
 /// limits::text_line_bytes long, with their numbers for messages.
@@ -120,6 +120,9 @@ std::vector<WiderFaceImage> read_wider_face_annotations(const fs::path& file) {
   if (!fs::exists(file, ec)) throw data_error(file.string() + " is missing (" + kLayout + ")");
   if (fs::is_directory(file, ec)) throw data_error(file.string() + " is a folder, not an annotation file (" + kLayout + ")");
   if (!fs::is_regular_file(file, ec)) throw data_error(file.string() + " is not a regular file (a pipe or a device)");
+  if (const auto bytes = fs::file_size(file, ec); !ec && bytes > limits::annotation_file_bytes)
+    throw data_error(file.string() + ": " + std::to_string(bytes) + " bytes, more than the " +
+                     std::to_string(limits::annotation_file_bytes) + " an annotation file may have (nn::limits)");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw data_error(file.string() + " cannot be opened for reading");
   LineReader lines(in, file);
@@ -138,6 +141,7 @@ std::vector<WiderFaceImage> read_wider_face_annotations(const fs::path& file) {
     if (!is_image_path(rec.path)) {
       fail_at(file, rec.line, "expected an image path ending in .jpg, .jpeg or .png, got " + shown(rec.path));
     }
+    if (has_control_characters(rec.path)) fail_at(file, rec.line, "image path " + shown(rec.path) + " holds control characters");
     if (!stays_inside(rec.path)) {
       fail_at(file, rec.line, "image path " + shown(rec.path) + " must be relative to the images folder, without '..'");
     }
@@ -151,7 +155,7 @@ std::vector<WiderFaceImage> read_wider_face_annotations(const fs::path& file) {
     const long face_lines = n == 0 ? 1 : n;
     for (long f = 0; f < face_lines; ++f) {
       const std::string& line = next("face line " + std::to_string(f + 1) + " of " + std::to_string(face_lines) + " of " +
-                                     rec.path);
+                                     printable(rec.path));
       const std::size_t at = lines.number();
       if (!parse_integers(line, v) || v.size() != 10) {
         fail_at(file, at,
@@ -177,6 +181,7 @@ std::vector<WiderFaceImage> read_wider_face_annotations(const fs::path& file) {
       face.box = Box{double(v[0]), double(v[1]), double(v[0] + v[2]), double(v[1] + v[3])};
       face.blur = int(v[4]), face.expression = int(v[5]), face.illumination = int(v[6]);
       face.invalid = int(v[7]), face.occlusion = int(v[8]), face.pose = int(v[9]);
+      face.line = at;
       rec.faces.push_back(face);
     }
     records.push_back(std::move(rec));
@@ -282,8 +287,8 @@ FaceSet load_wider_face(const fs::path& root, const std::string& split, std::siz
     set.paths.push_back(rec.path);
     for (const auto& f : rec.faces) {
       if (f.box.x1 < 0 || f.box.y1 < 0 || f.box.x2 > double(gray.dim(3)) || f.box.y2 > double(gray.dim(2))) {
-        throw data_error(where.annotations.string() + ":" + std::to_string(rec.line) + ": face " + f.box.str() +
-                         " lies outside the image " + rec.path + " of " + std::to_string(gray.dim(3)) + "x" +
+        throw data_error(where.annotations.string() + ":" + std::to_string(f.line ? f.line : rec.line) + ": face " + f.box.str() +
+                         " lies outside the image " + printable(rec.path) + " of " + std::to_string(gray.dim(3)) + "x" +
                          std::to_string(gray.dim(2)) + " pixels");
       }
       const Box b = lb.map(f.box);

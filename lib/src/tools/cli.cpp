@@ -8,6 +8,7 @@
 #include <exception>
 #include <iostream>
 
+#include "nn/errors.hpp"
 #include "nn/tools/files.hpp"
 
 namespace nn {
@@ -17,8 +18,8 @@ namespace {
 /// A seed: decimal digits only (no sign, no base prefix), at most 2^64 − 1. CLI11's own
 /// conversion would wrap "-1" to 2^64 − 1, so the text is checked here.
 std::uint64_t parse_seed(const std::string& v) {
-  const std::string why = "--seed needs a whole number 0 … 18446744073709551615, got '" + v + "'";
-  if (v.empty() || v.size() > 20 || v.find_first_not_of("0123456789") != std::string::npos) throw CLI::ValidationError(why);
+  const std::string why = "--seed needs a whole number 0 … 18446744073709551615, got '" + printable(v) + "'";
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) throw CLI::ValidationError(why);
   std::uint64_t n = 0;
   for (char c : v) {
     const std::uint64_t d = std::uint64_t(c - '0');
@@ -38,8 +39,11 @@ ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary
   CLI::App app(summary, prog);
   app.allow_extras(true);  // unknown arguments are collected and refused below, in our words
   app.get_formatter()->column_width(22);
+  const CLI::Validator not_empty([](std::string& v) { return v.empty() ? std::string("needs a folder, got ''") : std::string(); },
+                                 "");
   app.add_option("--out", a.out, "write figures, their .dat/.gp files and tables to DIR")
       ->type_name("DIR")
+      ->check(not_empty)
       ->default_str(NN_DEFAULT_PLOTS_DIR);
   app.add_option("--data", a.data, "read data sets from DIR")
       ->type_name("DIR")
@@ -67,7 +71,8 @@ ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary
     usage_error(e.what());
   }
   for (const std::string& r : app.remaining())
-    usage_error(r.rfind("-", 0) == 0 ? "unknown option '" + r + "'" : "unexpected argument '" + r + "'");
+    usage_error(r.rfind("-", 0) == 0 && r != "--" ? "unknown option '" + printable(r) + "'"
+                                                  : "unexpected argument '" + printable(r) + "'");
   if (extra.positional)
     for (const auto& p : positional) extra.positional->emplace_back(p);
   require_writable_folder(a.out);

@@ -80,12 +80,24 @@ void write_file_atomically(const fs::path& path, const std::string& contents) {
     p += n;
     left -= std::size_t(n);
   }
+  if (::close(fd) != 0) fail("cannot close the temporary file " + tmp.string(), errno);
+  commit_file(tmp, path);
+}
+
+void commit_file(const fs::path& tmp, const fs::path& path) {
+  auto fail = [&](const std::string& what, int err) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw std::runtime_error("could not save " + path.string() + ": " + what + " (" + reason(err) + ")");
+  };
+  const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("cannot open the temporary file " + tmp.string(), errno);
   if (::fsync(fd) != 0) {
     const int err = errno;
     ::close(fd);
     fail("cannot flush the temporary file " + tmp.string() + " to disk", err);
   }
-  if (::close(fd) != 0) fail("cannot close the temporary file " + tmp.string(), errno);
+  ::close(fd);
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) fail("cannot rename the temporary file " + tmp.string() + " to it", ec.value());

@@ -348,7 +348,7 @@ fs::path Figure::render() {
     throw plot_error("gnuplot did not write " + png.string() + " (its messages are above; the script is " +
                      gp.string() + ")");
   }
-  fs::rename(tmp_png, png);
+  commit_file(tmp_png, png);  // flushed, renamed, folder flushed
   return png;
 }
 

@@ -6,7 +6,8 @@
 /// widths, a box's corner) is checked against these limits *before* anything is allocated for
 /// it, so a small hostile file cannot make a program use gigabytes. The limits are far above
 /// what the companion's data needs (MNIST: 60,000 × 28 × 28; a phone photo: 12 megapixels;
-/// LeNet-5: 62,000 parameters) and far below what would exhaust a student's laptop.
+/// LeNet-5: 44,426 parameters) and far below what would exhaust a student's laptop: reading one
+/// file within them takes at most a few hundred MiB and a few seconds.
 #pragma once
 
 #include <cstddef>
@@ -24,22 +25,29 @@ constexpr std::size_t image_pixels = std::size_t(1) << 24;
 constexpr std::size_t image_side = 16384;
 /// Bytes libpng may allocate for one ancillary chunk (a colour profile, a text, sCAL, …).
 constexpr std::size_t png_chunk_bytes = std::size_t(8) << 20;
-/// Bytes of one (decompressed) IDX file: 2^28 = 256 MiB (MNIST's training images: 45 MiB).
-constexpr std::size_t idx_bytes = std::size_t(1) << 28;
-/// Bytes of a model file: 256 MiB (LeNet-5's: 250 KiB).
+/// Bytes of one (decompressed) IDX file: 64 MiB (MNIST's training images: 45 MiB). The file's
+/// bytes and the float tensor made from them take at most 5 × 64 = 320 MiB together.
+constexpr std::size_t idx_bytes = std::size_t(64) << 20;
+/// Bytes of a model file: 256 MiB (LeNet-5 with batch norm: 178 KiB).
 constexpr std::size_t model_file_bytes = std::size_t(256) << 20;
 /// Channels, features or kernel size of one layer of a model file.
 constexpr std::size_t layer_size = std::size_t(1) << 16;
-/// Layers of a model file (LeNet-5 has 14).
+/// Layers of a model file (LeNet-5 has 12, 16 with batch norm).
 constexpr std::size_t model_layers = 1024;
 /// Bytes of one class name of a model file.
 constexpr std::size_t class_name_bytes = 256;
-/// Values of one example's activation after any layer of a model (2^24 floats = 64 MiB).
+/// Values of one example's activation after any layer of a model, and of a convolution's im2row
+/// workspace (C·kH·kW·H′·W′), each: 2^24 floats = 64 MiB.
 constexpr std::size_t activation_values = std::size_t(1) << 24;
+/// Multiply-adds of one layer for one example: 2^30, about a second of the naive loops
+/// (LeNet-5's largest layer needs 0.24 million).
+constexpr std::size_t layer_multiply_adds = std::size_t(1) << 30;
 /// Bytes of one line of a text file (annotations, model headers).
 constexpr std::size_t text_line_bytes = std::size_t(1) << 16;
-/// Bytes of a compressed image file read whole (JPEG): 64 MiB.
+/// Bytes of an image file (PNG, JPEG): 64 MiB. Also bounds the time libpng spends on chunks.
 constexpr std::size_t image_file_bytes = std::size_t(64) << 20;
+/// Bytes of an annotation file (WIDER FACE's training annotations: 1.6 MiB).
+constexpr std::size_t annotation_file_bytes = std::size_t(64) << 20;
 /// A box coordinate or size in an annotation file, pixels (2^24: no photo is wider).
 constexpr long box_coordinate = long(1) << 24;
 

@@ -47,6 +47,7 @@ struct WiderFace {
   int invalid = 0;       ///< 1: the annotators marked the box invalid
   int occlusion = 0;     ///< 0 none, 1 partial, 2 heavy
   int pose = 0;          ///< 0 typical, 1 atypical
+  std::size_t line = 0;  ///< line number of the face line in its annotation file (1-based), for messages
 };
 
 /// @brief One record of an annotation file: an image and its faces.

@@ -17,6 +17,11 @@ namespace nn {
 ///         fails (the temporary is removed)
 void write_file_atomically(const std::filesystem::path& path, const std::string& contents);
 
+/// @brief Makes a finished temporary file the real one: flushes `tmp` to disk, renames it over
+///        `path` and flushes the folder (for files another program wrote, e.g. gnuplot's PNGs).
+/// @throws std::runtime_error naming `path`, the step and the system's reason (`tmp` is removed)
+void commit_file(const std::filesystem::path& tmp, const std::filesystem::path& path);
+
 /// @brief Makes sure a program can write its results into `dir` before it computes anything:
 ///        creates the folder if needed and creates and removes a probe file in it.
 /// @throws std::runtime_error naming the folder and the system's reason (e.g. "Permission
