@@ -1,13 +1,13 @@
 /// @file limits.hpp
-/// @brief The largest inputs the readers accept, and overflow-checked arithmetic for sizes read
-///        from files (design notes, "Limits").
+/// @brief The largest inputs the readers accept (design notes, "Limits").
 ///
 /// Every size a file declares (an image's width and height, an IDX file's count, a model's layer
 /// widths, a box's corner) is checked against these limits *before* anything is allocated for
 /// it, so a small hostile file cannot make a program use gigabytes. The limits are far above
 /// what the companion's data needs (MNIST: 60,000 × 28 × 28; a phone photo: 12 megapixels;
 /// LeNet-5: 44,426 parameters) and far below what would exhaust a student's laptop: reading one
-/// file within them takes at most a few hundred MiB and a few seconds.
+/// file within them takes at most a few hundred MiB and a few seconds. Each factor is bounded
+/// before sizes are multiplied or added, so that arithmetic on them cannot overflow.
 #pragma once
 
 #include <cstddef>
@@ -18,55 +18,39 @@ namespace nn {
 /// @brief What the readers refuse above.
 namespace limits {
 
-/// Pixels of one image (PNG or JPEG): 2^24 ≈ 16.8 megapixels, e.g. 4096 × 4096. The float
+/// @brief Pixels of one image (PNG or JPEG): 2^24 ≈ 16.8 megapixels, e.g. 4096 × 4096. The float
 /// tensor of a 4-channel image this large takes 256 MiB.
 constexpr std::size_t image_pixels = std::size_t(1) << 24;
-/// Width or height of one image, in pixels.
+/// @brief Width or height of one image, in pixels.
 constexpr std::size_t image_side = 16384;
-/// Bytes libpng may allocate for one ancillary chunk (a colour profile, a text, sCAL, …).
+/// @brief Bytes libpng may allocate for one ancillary chunk (a colour profile, a text, sCAL, …).
 constexpr std::size_t png_chunk_bytes = std::size_t(8) << 20;
-/// Bytes of one (decompressed) IDX file: 64 MiB (MNIST's training images: 45 MiB). The file's
+/// @brief Bytes of one (decompressed) IDX file: 64 MiB (MNIST's training images: 45 MiB). The file's
 /// bytes and the float tensor made from them take at most 5 × 64 = 320 MiB together.
 constexpr std::size_t idx_bytes = std::size_t(64) << 20;
-/// Bytes of a model file: 256 MiB (LeNet-5 with batch norm: 178 KiB).
+/// @brief Bytes of a model file: 256 MiB (LeNet-5 with batch norm: 178 KiB).
 constexpr std::size_t model_file_bytes = std::size_t(256) << 20;
-/// Channels, features or kernel size of one layer of a model file.
+/// @brief Channels, features or kernel size of one layer of a model file.
 constexpr std::size_t layer_size = std::size_t(1) << 16;
-/// Layers of a model file (LeNet-5 has 12, 16 with batch norm).
+/// @brief Layers of a model file (LeNet-5 has 12, 16 with batch norm).
 constexpr std::size_t model_layers = 1024;
-/// Bytes of one class name of a model file.
+/// @brief Bytes of one class name of a model file.
 constexpr std::size_t class_name_bytes = 256;
-/// Values of one example's activation after any layer of a model, and of a convolution's im2row
+/// @brief Values of one example's activation after any layer of a model, and of a convolution's im2row
 /// workspace (C·kH·kW·H′·W′), each: 2^24 floats = 64 MiB.
 constexpr std::size_t activation_values = std::size_t(1) << 24;
-/// Multiply-adds of one layer for one example: 2^30, about a second of the naive loops
+/// @brief Multiply-adds of one layer for one example: 2^30
 /// (LeNet-5's largest layer needs 0.24 million).
 constexpr std::size_t layer_multiply_adds = std::size_t(1) << 30;
-/// Bytes of one line of a text file (annotations, model headers).
+/// @brief Bytes of one line of a text file (annotations, model headers).
 constexpr std::size_t text_line_bytes = std::size_t(1) << 16;
-/// Bytes of an image file (PNG, JPEG): 64 MiB. Also bounds the time libpng spends on chunks.
+/// @brief Bytes of an image file (PNG, JPEG): 64 MiB. Also bounds the time libpng spends on chunks.
 constexpr std::size_t image_file_bytes = std::size_t(64) << 20;
-/// Bytes of an annotation file (WIDER FACE's training annotations: 1.6 MiB).
+/// @brief Bytes of an annotation file (WIDER FACE's own hold one short line per face).
 constexpr std::size_t annotation_file_bytes = std::size_t(64) << 20;
-/// A box coordinate or size in an annotation file, pixels (2^24: no photo is wider).
+/// @brief A box coordinate or size in an annotation file, pixels (2^24: no photo is wider).
 constexpr long box_coordinate = long(1) << 24;
 
 }  // namespace limits
-
-/// @brief a · b into `out`; false (and `out` untouched) if the product overflows std::size_t.
-inline bool checked_mul(std::size_t a, std::size_t b, std::size_t& out) {
-  std::size_t r = 0;
-  if (__builtin_mul_overflow(a, b, &r)) return false;
-  out = r;
-  return true;
-}
-
-/// @brief a + b into `out`; false (and `out` untouched) if the sum overflows std::size_t.
-inline bool checked_add(std::size_t a, std::size_t b, std::size_t& out) {
-  std::size_t r = 0;
-  if (__builtin_add_overflow(a, b, &r)) return false;
-  out = r;
-  return true;
-}
 
 }  // namespace nn
