@@ -54,6 +54,9 @@ int run(int argc, char** argv) {
   if (model.input != nn::Shape{1, 28, 28})
     throw nn::data_error("model " + model_path.string() + " takes inputs " + model.input.str() +
                          ", not the 1×28×28 digits this program prepares");
+  if (const nn::Shape out = model.net.output_shape(nn::Shape{1, 1, 28, 28}); out.rank() != 2)
+    throw nn::data_error("model " + model_path.string() + " outputs " + out.str() +
+                         " for one digit, not a row of class scores (1, K)");
 
   if (images.empty()) {
     std::cout << "no image named: classifying a demo drawing (usage: ch08_predict [--model FILE] IMAGE.png ...)\n";

@@ -91,24 +91,19 @@ int main(int argc, char** argv) {
 
   // WIDER FACE: a face line whose x1 + w overflows a 64-bit integer; a 32 MiB line of zero bytes;
   // a sparse annotation file of 300 MiB
-  const fs::path wider = dir / "wider_overflow";
-  fs::create_directories(wider / "WIDER_train" / "images");
-  fs::create_directories(wider / "WIDER_val" / "images");
   const std::string overflow = "0--Parade/a.jpg\n1\n9223372036854775807 36 1 32 0 0 0 0 0 0\n";
-  write(wider / "wider_face_split" / "wider_face_train_bbx_gt.txt", overflow);
-  write(wider / "wider_face_split" / "wider_face_val_bbx_gt.txt", overflow);
-  const fs::path wider2 = dir / "wider_long_line";
-  fs::create_directories(wider2 / "WIDER_train" / "images");
-  fs::create_directories(wider2 / "WIDER_val" / "images");
-  write(wider2 / "wider_face_split" / "wider_face_train_bbx_gt.txt", "");
-  fs::resize_file(wider2 / "wider_face_split" / "wider_face_train_bbx_gt.txt", std::uintmax_t(32) << 20);
-  write(wider2 / "wider_face_split" / "wider_face_val_bbx_gt.txt", overflow);
-  const fs::path wider3 = dir / "wider_sparse";
-  fs::create_directories(wider3 / "WIDER_train" / "images");
-  fs::create_directories(wider3 / "WIDER_val" / "images");
-  write(wider3 / "wider_face_split" / "wider_face_train_bbx_gt.txt", "");
-  fs::resize_file(wider3 / "wider_face_split" / "wider_face_train_bbx_gt.txt", std::uintmax_t(300) << 20);
-  write(wider3 / "wider_face_split" / "wider_face_val_bbx_gt.txt", overflow);
+  // a WIDER FACE folder whose training annotations are `train`, grown to `holes` bytes if nonzero
+  auto wider_folder = [&](const std::string& name, const std::string& train, std::uintmax_t holes) {
+    const fs::path root = dir / name, split = root / "wider_face_split";
+    fs::create_directories(root / "WIDER_train" / "images");
+    fs::create_directories(root / "WIDER_val" / "images");
+    write(split / "wider_face_train_bbx_gt.txt", train);
+    if (holes) fs::resize_file(split / "wider_face_train_bbx_gt.txt", holes);
+    write(split / "wider_face_val_bbx_gt.txt", overflow);
+  };
+  wider_folder("wider_overflow", overflow, 0);
+  wider_folder("wider_long_line", "", std::uintmax_t(32) << 20);
+  wider_folder("wider_sparse", "", std::uintmax_t(300) << 20);
 
   std::cout << "make_hostile_inputs: wrote the hostile files into " << dir.string() << "\n";
   return 0;

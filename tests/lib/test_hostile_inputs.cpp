@@ -84,6 +84,18 @@ TEST_CASE("PNG image data beyond the rows its header declares is refused unread;
   hostile::write(dir / "idat.png", hostile::png_idat_bomb(std::size_t(64) << 20));
   CHECK_THAT(error_of([&] { nn::load_png(dir / "idat.png"); }),
              Contains("idat.png") && Contains("inflates to more than the 812 bytes its header promises"));
+  // a header whose bit depth is not a PNG one would size the budget above (255 bits a sample)
+  hostile::write(dir / "depth.png", hostile::png_signature() + hostile::png_ihdr(4096, 4096, 255, 6) +
+                                        hostile::png_chunk("IEND", ""));
+  CHECK_THAT(error_of([&] { nn::load_png(dir / "depth.png"); }),
+             Contains("colour type 6 with bit depth 255 and interlace method 0 is not a PNG layout"));
+  // one stray byte after the rows: libpng only warns, and so the picture loads
+  std::string rows;
+  for (int y = 0; y < 28; ++y) rows += '\0' + std::string(28, char(200));
+  hostile::write(dir / "plus1.png", hostile::png_signature() + hostile::png_ihdr(28, 28) +
+                                        hostile::png_chunk("IDAT", hostile::zlib_compress(rows + '\0')) +
+                                        hostile::png_chunk("IEND", ""));
+  CHECK(nn::load_png(dir / "plus1.png").shape() == nn::Shape{1, 1, 28, 28});
   // 240 texts of 7.9 MB each: skipped unread, the digit after them is read
   hostile::write(dir / "text.png", hostile::png_text_bomb());
   const nn::Tensor<float> one = nn::load_png(dir / "text.png");
@@ -126,7 +138,7 @@ TEST_CASE("model files: every field of a layer line is checked and named", "[hos
   expect("unknown.nnm", model_with_line(good, "layer Flatten", "layer Flat"),
          "'Flat' in layer 5 (known: Dense, Conv2d, MaxPool2d, Activation, Flatten, BatchNorm2d, BatchNorm1d)");
   expect("pad.nnm", model_with_line(good, "layer Conv2d", "layer Conv2d 1 2 3 3 1 3"),
-         "layer 1 'Conv2d 1 2 3 3 1 3': the padding (at most the kernel size − 1) = 3 is outside 0 … 2");
+         "layer 1 'Conv2d 1 2 3 3 1 3': the padding (at most max(kH, kW) − 1) = 3 is outside 0 … 2");
   expect("stride.nnm", model_with_line(good, "layer Conv2d", "layer Conv2d 1 2 3 3 0 1"), "the stride = 0 is outside 1");
   expect("negative.nnm", model_with_line(good, "layer Conv2d", "layer Conv2d 1 -2 3 3 1 1"),
          "the output channels C′ must be a whole number, got '-2'");
@@ -171,6 +183,13 @@ TEST_CASE("model files: every field of a layer line is checked and named", "[hos
   expect("eps_huge.nnm", model_with_line(good, "layer BatchNorm2d", "layer BatchNorm2d 2 1e300 0.1"), "eps = 1e+300 is 0 or infinite as a float");
   // control characters from the file are shown escaped, never sent to the terminal
   expect("escape.nnm", model_with_line(good, "classes", "classes 0 1 2 3 4 5 6 7 8 \x1b[2J"), "class name '\\x1b[2J' holds control characters");
+  {  // every layer within the limits, but eight of them hold 8 · 2^24 values together
+    nn::Sequential<float> pools;
+    for (int i = 0; i < 8; ++i) pools.add<nn::MaxPool2d<float>>(nn::PoolSpec{1, 1, 1, 1});
+    nn::save_model(dir / "pools.nnm", pools, nn::Shape{1, 4096, 4096});
+    expect("pools.nnm", hostile::read(dir / "pools.nnm"),
+           "its layers up to layer 5 (MaxPool2d(1×1, s=1)) would hold 83886080 values");
+  }
   // values: NaN, ±∞ and a negative running variance
   expect("nan.nnm", hostile::model_with_value(good, 0, 4, std::numeric_limits<float>::quiet_NaN()), "tensor 0 (W) holds nan at index 4");
   expect("inf.nnm", hostile::model_with_value(good, 5, 9, -std::numeric_limits<float>::infinity()), "tensor 5 (b) holds -inf at index 9");
@@ -180,6 +199,12 @@ TEST_CASE("model files: every field of a layer line is checked and named", "[hos
 TEST_CASE("model files: an indented or spaced header line is read like any other", "[hostile][model-io]") {
   const fs::path dir = fresh_dir("model_spaces");
   const std::string good = hostile::small_model_bytes(dir / "scratch.nnm");
+  {  // what save_model writes loads: a 1×5 "same" convolution pads 2 on both sides
+    nn::Sequential<float> wide;
+    wide.add<nn::Conv2d<float>>(1, 2, 1, 5, nn::ConvSpec{1, 2});
+    nn::save_model(dir / "k1x5.nnm", wide, nn::Shape{1, 28, 28});
+    CHECK(nn::load_model(dir / "k1x5.nnm").net.size() == 1);
+  }
   hostile::write(dir / "spaced.nnm", hostile::model_with_line(good, "layer Dense", "  layer   Dense\t392  10 "));
   const nn::Model m = nn::load_model(dir / "spaced.nnm");
   CHECK(m.net.size() == 6);

@@ -79,6 +79,7 @@ Bytes read_idx_bytes(const fs::path& path, std::size_t header, Promise promise, 
     };
     fill(header);
     const std::size_t expected = promise(out);
+    out.reserve(expected + 1);  // (bounded by limits::idx_bytes) so growing never doubles past it
     fill(expected + 1);  // one byte more than promised is enough to tell "trailing bytes"
   } catch (const data_error&) {
     throw;

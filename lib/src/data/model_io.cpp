@@ -227,8 +227,9 @@ const std::vector<LayerFormat>& layer_formats() {
          const std::size_t kh = a.size("the kernel height kH", 1, limits::layer_size);
          const std::size_t kw = a.size("the kernel width kW", 1, limits::layer_size);
          const std::size_t s = a.size("the stride", 1, limits::layer_size);
-         // Eq. (34): more padding than k − 1 only adds outputs that see nothing but zeros
-         const std::size_t p = a.size("the padding (at most the kernel size − 1)", 0, std::min(kh, kw) - 1);
+         // Eq. (34): more padding than k − 1 only adds outputs that see nothing but zeros (on the
+         // larger side of the kernel; a 1×5 "same" convolution pads 2)
+         const std::size_t p = a.size("the padding (at most max(kH, kW) − 1)", 0, std::max(kh, kw) - 1);
          a.holds(double(Cp) * double(C) * double(kh) * double(kw) + double(Cp));  // W and b
          net.add<Conv2d<float>>(C, Cp, kh, kw, ConvSpec{s, p});
        }},
@@ -304,6 +305,7 @@ void add_layer(Sequential<float>& net, const std::string& line, std::size_t inde
 /// kilobytes cannot make one forward pass take gigabytes or minutes.
 void check_activations(Sequential<float>& net, const Shape& input, const Reader& rd) {
   Shape s{1, input[0], input[1], input[2]};
+  double all_values = 0, all_macs = 0;  // over every layer: each keeps its own output and cache
   for (std::size_t i = 0; i < net.size(); ++i) {
     const std::string layer = "layer " + std::to_string(i + 1) + " (" + net[i].name() + ")";
     try {
@@ -330,6 +332,12 @@ void check_activations(Sequential<float>& net, const Shape& input, const Reader&
     }
     refuse("need an im2row workspace of", rows, "values", limits::activation_values);
     refuse("need", macs, "multiply-adds", limits::layer_multiply_adds);
+    all_values += double(s.size()) + rows;
+    all_macs += macs;
+    if (all_values > double(limits::network_values) || all_macs > double(limits::network_multiply_adds))
+      rd.fail("is refused: its layers up to " + layer + " would hold " + count(all_values) + " values and need " +
+              count(all_macs) + " multiply-adds for one example, more than " + std::to_string(limits::network_values) +
+              " and " + std::to_string(limits::network_multiply_adds) + " (nn::limits)");
   }
 }
 

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -45,24 +48,28 @@ std::string trimmed(std::string s) {
 }
 
 /// Whole numbers separated by blanks, each within ±limits::box_coordinate; false if any token
-/// is not one (so that x1 + w below can never overflow).
+/// is not one (so that x1 + w below can never overflow). Parsed with strtol, not a stream: a
+/// 64 MiB file holds millions of these lines.
 bool parse_integers(const std::string& s, std::vector<long>& out) {
   out.clear();
-  std::istringstream is(s);
-  std::string tok;
-  while (is >> tok) {
-    if (tok.size() > 12 || out.size() >= 16) return false;  // far beyond any valid value or line
-    std::size_t pos = 0;
-    long v = 0;
-    try {
-      v = std::stol(tok, &pos);
-    } catch (const std::exception&) {
-      return false;
-    }
-    if (pos != tok.size() || v > limits::box_coordinate || v < -limits::box_coordinate) return false;
+  if (s.find('\0') != std::string::npos) return false;
+  const char* p = s.c_str();
+  for (;;) {
+    while (*p == ' ' || *p == '\t') ++p;
+    if (*p == '\0') return true;
+    const char* start = p;
+    while (*p != '\0' && *p != ' ' && *p != '\t') ++p;
+    const std::size_t len = std::size_t(p - start);
+    if (len > 12 || out.size() >= 16) return false;  // far beyond any valid value or line
+    char token[16];
+    std::memcpy(token, start, len);
+    token[len] = '\0';
+    char* end = nullptr;
+    errno = 0;
+    const long v = std::strtol(token, &end, 10);
+    if (end != token + len || errno == ERANGE || v > limits::box_coordinate || v < -limits::box_coordinate) return false;
     out.push_back(v);
   }
-  return true;
 }
 
 bool is_image_path(std::string s) {
@@ -86,22 +93,21 @@ std::string shown(const std::string& s) { return "'" + printable(s.size() > 60 ?
 /// limits::text_line_bytes long, with their numbers for messages.
 class LineReader {
  public:
-  LineReader(std::istream& in, const fs::path& file) : in_(in), file_(file) {}
+  LineReader(std::istream& in, const fs::path& file) : in_(in), file_(file), buffer_(limits::text_line_bytes + 2) {}
   /// The next line, trimmed; false at the end of the file.
   bool next(std::string& line) {
     line.clear();
     if (!in_.good()) return false;
-    bool any = false;
-    for (int c; (c = in_.get()) != std::char_traits<char>::eof();) {
-      any = true;
-      if (c == '\n') break;
-      if (line.size() >= limits::text_line_bytes)
-        fail_at(file_, number_ + 1, "line longer than " + std::to_string(limits::text_line_bytes) + " bytes");
-      line.push_back(char(c));
-    }
+    // istream::getline into a buffer one byte longer than the limit: it stops there (failbit
+    // without eofbit) instead of growing a string to the length of a hostile line
+    in_.getline(buffer_.data(), std::streamsize(buffer_.size()));
+    const std::size_t got = static_cast<std::size_t>(in_.gcount());
     if (in_.bad()) throw data_error(file_.string() + ": read error after line " + std::to_string(number_));
-    if (!any) return false;
+    if (in_.fail() && !in_.eof())
+      fail_at(file_, number_ + 1, "line longer than " + std::to_string(limits::text_line_bytes) + " bytes");
+    if (in_.fail() && got == 0) return false;  // the end, after the last newline
     ++number_;
+    line.assign(buffer_.data(), in_.eof() ? got : got - 1);  // without the '\n' getline took
     line = trimmed(line);
     return true;
   }
@@ -110,6 +116,7 @@ class LineReader {
  private:
   std::istream& in_;
   const fs::path& file_;
+  std::vector<char> buffer_;
   std::size_t number_ = 0;
 };
 

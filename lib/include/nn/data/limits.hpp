@@ -6,8 +6,8 @@
 /// it, so a small hostile file cannot make a program use gigabytes. The limits are far above
 /// what the companion's data needs (MNIST: 60,000 × 28 × 28; a phone photo: 12 megapixels;
 /// LeNet-5: 44,426 parameters) and far below what would exhaust a student's laptop: reading one
-/// file within them takes at most a few hundred MiB and a few seconds. Each factor is bounded
-/// before sizes are multiplied or added, so that arithmetic on them cannot overflow.
+/// file within them takes at most a few hundred MiB. Each factor is bounded before sizes are
+/// multiplied or added, so that arithmetic on them cannot overflow.
 #pragma once
 
 #include <cstddef>
@@ -25,8 +25,8 @@ constexpr std::size_t image_pixels = std::size_t(1) << 24;
 constexpr std::size_t image_side = 16384;
 /// @brief Bytes libpng may allocate for one ancillary chunk (a colour profile, a text, sCAL, …).
 constexpr std::size_t png_chunk_bytes = std::size_t(8) << 20;
-/// @brief Bytes of one (decompressed) IDX file: 64 MiB (MNIST's training images: 45 MiB). The file's
-/// bytes and the float tensor made from them take at most 5 × 64 = 320 MiB together.
+/// @brief Bytes of one (decompressed) IDX file: 64 MiB (MNIST's training images: 45 MiB). The
+/// compressed file, its bytes and the float tensor made from them take at most 6 × 64 = 384 MiB.
 constexpr std::size_t idx_bytes = std::size_t(64) << 20;
 /// @brief Bytes of a model file: 256 MiB (LeNet-5 with batch norm: 178 KiB).
 constexpr std::size_t model_file_bytes = std::size_t(256) << 20;
@@ -42,6 +42,11 @@ constexpr std::size_t activation_values = std::size_t(1) << 24;
 /// @brief Multiply-adds of one layer for one example: 2^30
 /// (LeNet-5's largest layer needs 0.24 million).
 constexpr std::size_t layer_multiply_adds = std::size_t(1) << 30;
+/// @brief Values all layers of a model hold for one example (outputs and im2row workspaces
+/// summed: each layer keeps its own): 2^26 floats = 256 MiB.
+constexpr std::size_t network_values = std::size_t(1) << 26;
+/// @brief Multiply-adds of all layers of a model for one example: 2^32.
+constexpr std::size_t network_multiply_adds = std::size_t(1) << 32;
 /// @brief Bytes of one line of a text file (annotations, model headers).
 constexpr std::size_t text_line_bytes = std::size_t(1) << 16;
 /// @brief Bytes of an image file (PNG, JPEG): 64 MiB. Also bounds the time libpng spends on chunks.
