@@ -1,21 +1,49 @@
 #!/usr/bin/env bash
 # Shows the status of every exercise: builds YOUR bodies in exercises/stubs/ and runs the checks.
-#   bash scripts/exercises.sh              all exercises
-#   bash scripts/exercises.sh dense_backward,sgd_step   just these
-# Each line says PASS, NOT DONE or WRONG; a failing one prints what was wrong, a hint citing
-# the report's equation, and the file to edit. Exit 0 once every selected exercise passes.
-set -euo pipefail
+#   bash scripts/exercises.sh                            all exercises
+#   bash scripts/exercises.sh dense_backward,sgd_step    just these
+#   bash scripts/exercises.sh --list                     their names
+#   bash scripts/exercises.sh relu_prime --timeout 30    more time for each (default 10 s)
+# Each exercise runs in a process of its own, so a crash or an endless loop in one is reported
+# (CRASHED, TIMEOUT) and the others still run. A failing one prints the first wrong element,
+# which kinds of input fail, the typical mistake your answer equals (if it equals one), a hint
+# citing the report's equation, and the file to edit.
+#
+# Exit status: 0 every selected exercise passes; 1 some do not (NOT DONE, WRONG, CRASHED,
+# TIMEOUT); 2 a usage error; 3 your code does not compile.
+set -uo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$src/build-exercises}"
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  echo "exercises: configuring $build (NN_EXERCISES=stubs)"
-  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DNN_EXERCISES=stubs -DNN_BOUNDS_CHECK=ON \
-        -DNN_BUILD_TESTS=OFF -DNN_BUILD_CHAPTERS=OFF -DNN_BUILD_DOCS=OFF >/dev/null
+args=()
+if [ $# -ge 1 ] && [ "${1#--}" = "$1" ]; then  # a first argument without -- names the exercises
+  args=(--only "$1")
+  shift
 fi
-cmake --build "$build" --target exercise_check -j "$(nproc)" >/dev/null || {
+args+=("$@")
+
+mkdir -p "$build"
+log="$build/exercises-build.log"
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  echo "exercises: first run: configuring $build and building the library once" \
+       "(a few minutes on 2 cores; later runs rebuild only the files you changed)"
+  if ! cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DNN_EXERCISES=stubs -DNN_BOUNDS_CHECK=ON \
+         -DNN_BUILD_TESTS=OFF -DNN_BUILD_CHAPTERS=OFF -DNN_BUILD_DOCS=OFF >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "exercises: cmake could not configure $build (see above)" >&2
+    exit 3
+  fi
+fi
+# Build once, keeping the compiler's output: on an error it is shown once, without make's own
+# progress lines; warnings in your files are shown but do not stop the checks.
+if ! cmake --build "$build" --target exercise_check -j "$(nproc)" >"$log" 2>&1; then
   echo "exercises: your code does not compile; the compiler says:" >&2
-  cmake --build "$build" --target exercise_check -j 1 2>&1 | grep -E "error|note" | head -40 >&2
-  exit 1
-}
-if [ $# -ge 1 ]; then exec "$build/exercises/exercise_check" --only "$1"; fi
-exec "$build/exercises/exercise_check"
+  grep -v -E '^\[ *[0-9]+%\]|^g?make(\[[0-9]+\])?: |^Consolidate compiler generated' "$log" >&2
+  echo "exercises: fix the first error above, then run this again (the full log: $log)" >&2
+  exit 3
+fi
+if grep -q "warning:" "$log"; then
+  echo "exercises: your code compiles, with warnings (they do not stop the checks):"
+  grep -v -E '^\[ *[0-9]+%\]|^g?make(\[[0-9]+\])?: ' "$log"
+  echo
+fi
+"$build/exercises/exercise_check" "${args[@]}"

@@ -1,80 +1,352 @@
 /// @file check.hpp
-/// @brief The exercise checker: each exercise registers one check that throws
-///        ex::check::wrong with a precise message when the answer is wrong.
+/// @brief The exercise checker's vocabulary: an exercise is checked on *cases*, each a set of
+///        inputs with the right answer, and a wrong answer is diagnosed three ways.
 ///
-/// A check compares the student's function against the library's reference implementation
-/// and, for derivatives, against central differences, on inputs chosen so that the typical
-/// mistakes of design notes, "Exercises" cannot pass. `tests/exercises/mistakes/` holds those
-/// mistakes; CI proves that every check rejects them and the untouched stubs.
+/// A check (one per exercise, in `exercises/checks/`) lists cases. Each case runs the function
+/// under test on fixed inputs and returns its outputs as named *parts* ("dX", "dW", "σ′(x)"),
+/// and computes the truth for the same inputs: the library's reference (namespace nn), central
+/// differences, or values worked out by hand. Each case also carries *tags*, the properties
+/// of its inputs (stride > 1, C ≠ C′, a tie, an all-negative window, …), computed from the
+/// inputs themselves so that a label never claims more than the case holds.
+///
+/// When the answer is wrong the checker reports
+/// 1. the first wrong element: which part, which index, got, expected, and the part's equation;
+/// 2. the pattern: the tags that every failing case has and no passing case has, with the hint
+///    that belongs to each ("exactly the cases with stride > 1 fail: …");
+/// 3. the typical mistake it equals: every catalogued mistake of the exercise
+///    (`exercises/mistakes/EXERCISE__MISTAKE.cpp`) runs on the same cases, and one whose outputs
+///    equal the student's is named, with why it is wrong.
+///
+/// The runner (main.cpp) runs every exercise in a child process with a time limit, so that a
+/// crash or an endless loop is reported by name and the other exercises still run.
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <functional>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "nn/errors.hpp"
 #include "nn/tensor.hpp"
 
 namespace ex::check {
 
-/// @brief A wrong answer; the message says which input and what was expected.
-class wrong : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
+/// @brief One named output of a call, e.g. {"dW", ∂L/∂W}. Scalars are tensors of shape (1).
+struct Part {
+  std::string name;          ///< e.g. "dW", "σ′(x)"
+  nn::Tensor<double> value;  ///< the values
 };
 
-/// @brief One registered exercise.
+/// @brief Everything one call returned.
+using Answer = std::vector<Part>;
+
+/// @brief A part holding one number.
+inline Part scalar(std::string name, double v) { return {std::move(name), nn::Tensor<double>(nn::Shape{1}, {v})}; }
+
+/// @brief A part holding a list of numbers (e.g. a derivative at several points).
+inline Part values(std::string name, const std::vector<double>& v) {
+  return {std::move(name), nn::Tensor<double>(nn::Shape{v.size()}, v)};
+}
+
+/// @brief One case of a check: inputs (captured by the lambdas), the right answer, and what is
+///        special about the inputs.
+/// @tparam Fn  the exercise's function-pointer type
+template <class Fn>
+struct Case {
+  std::string label;              ///< the inputs, e.g. "R=2, C=3 → C′=2, X 6×7, kernel 3×2, stride 2, padding 1"
+  std::vector<std::string> tags;  ///< properties of the inputs, e.g. "stride > 1" (see Checker::tag)
+  std::function<Answer(Fn)> run;  ///< calls the function under test on the inputs
+  std::function<Answer()> truth;  ///< the right answer for the same inputs
+  double tol = 1e-10;             ///< an element passes if |got − want| ≤ tol·max(1, |want|)
+  std::string truth_name = "the library's reference";  ///< where the truth comes from
+  /// Optional names of the elements of every part, e.g. "x = -2.5" (default: the multi-index).
+  std::vector<std::string> element_names = {};
+};
+
+/// @brief A catalogued typical mistake of one exercise: its code and why it is wrong.
+template <class Fn>
+struct Mistake {
+  std::string exercise;  ///< e.g. "conv2d_backward"
+  std::string name;      ///< e.g. "conv2d_backward__divides_by_R", its file's name
+  std::string what;      ///< what the mistake does, e.g. "your dW is the right one divided by R"
+  std::string why;       ///< why that is wrong
+  Fn fn;                 ///< the mistaken function
+};
+
+/// @brief Every catalogued mistake whose function has type Fn (several exercises may share a
+///        type, e.g. double(*)(double); Mistake::exercise tells them apart).
+template <class Fn>
+std::vector<Mistake<Fn>>& mistakes() {
+  static std::vector<Mistake<Fn>> m;
+  return m;
+}
+
+/// @brief Registers a mistake at static-initialisation time (see EX_MISTAKE).
+template <class Fn>
+struct MistakeRegistrar {
+  MistakeRegistrar(const char* exercise, const char* id, const char* what, const char* why, Fn fn) {
+    mistakes<Fn>().push_back({exercise, std::string(exercise) + "__" + id, what, why, fn});
+  }
+};
+
+/// @brief What the runner asks of one exercise.
+struct RunOptions {
+  std::string as_mistake;  ///< run this catalogued mistake in place of the student's function
+};
+
+/// @brief The outcome of one exercise, as the child process reports it to the runner.
+struct Report {
+  std::string status;              ///< "pass", "not-done", "wrong" or "error"
+  std::string mistake;             ///< the catalogued mistake the answer equals, if any
+  std::vector<std::string> lines;  ///< the explanation, one line each
+};
+
+/// @brief One registered exercise, type-erased.
 struct Exercise {
   std::string name;       ///< the function's name, equal to its file name in stubs/ and solutions/
   std::string section;    ///< e.g. "4.1a"
   std::string equations;  ///< e.g. "Eq. (11)"
-  std::string hint;       ///< shown when the check fails
-  void (*check)();        ///< throws wrong (or nn::not_done from a stub) on failure
+  std::function<Report(const RunOptions&)> run;  ///< checks the linked function (or a mistake)
+  std::function<std::vector<std::string>()> mistake_names;  ///< its catalogued mistakes
 };
 
 /// @brief Every exercise linked into this checker, in registration order.
 std::vector<Exercise>& registry();
 
-/// @brief Registers an exercise at static-initialisation time.
-struct Registrar {
-  explicit Registrar(const Exercise& e) { registry().push_back(e); }
+/// @brief "(1, 0, 2)": the multi-index of row-major element i of a tensor of shape s.
+std::string multi_index(const nn::Shape& s, std::size_t i);
+
+/// @brief A number as the reports print it (12 significant digits).
+std::string num(double v);
+
+/// @brief The first element where `got` differs from `want`, or an empty string if none does.
+///        Compares part by part (same names, same shapes) with |got − want| ≤ tol·max(1, |want|);
+///        NaN never passes.
+/// @param[out] part_name  the failing part's name
+std::string first_difference(const Answer& got, const Answer& want, double tol,
+                             const std::vector<std::string>& element_names, std::string& part_name);
+
+/// @brief Whether a student's answer equals a mistake's: every element is within 5 % of the
+///        mistake's own distance from the truth (and within 1e-12·max(1, |m|) where the mistake
+///        is right), NaN matching NaN. Relative to the mistake's error, so that two mistakes that
+///        are both close to the truth (σ in float, a difference quotient) are told apart.
+bool matches(const Answer& student, const Answer& mistake, const Answer& truth);
+
+/// @brief The cases of one exercise and the hints that belong to its parts and tags.
+/// @tparam Fn  the exercise's function-pointer type
+template <class Fn>
+class Checker {
+ public:
+  /// @brief Declares a part: its equation and what to look at when it is wrong.
+  void part(const std::string& name, const std::string& equation, const std::string& hint) {
+    parts_[name] = {equation, hint};
+  }
+  /// @brief Declares what a tag means for this exercise: the hint shown when exactly the cases
+  ///        with this tag fail.
+  void tag(const std::string& name, const std::string& hint) { tags_[name] = hint; }
+  /// @brief Adds a case.
+  void add(Case<Fn> c) { cases_.push_back(std::move(c)); }
+
+  /// @brief Checks `f` on every case and explains a failure.
+  Report evaluate(const std::string& exercise, const std::string& general_hint, Fn f) const;
+
+ private:
+  struct PartInfo {
+    std::string equation, hint;
+  };
+  struct Outcome {
+    bool threw = false;
+    std::string failure;  // empty when the case passed
+    std::string part;     // the failing part
+    Answer got, want;
+  };
+  Outcome run_case(const Case<Fn>& c, Fn f) const;
+  std::map<std::string, PartInfo> parts_;
+  std::map<std::string, std::string> tags_;
+  std::vector<Case<Fn>> cases_;
 };
 
-/// @brief Throws wrong(what) unless cond.
-inline void expect(bool cond, const std::string& what) {
-  if (!cond) throw wrong(what);
-}
-
-/// @brief Throws wrong unless |got − want| ≤ tol·max(1, |want|); NaN fails.
-inline void expect_near(double got, double want, double tol, const std::string& what) {
-  const double err = std::abs(got - want) / std::max(1.0, std::abs(want));
-  if (!(err <= tol)) {
-    std::ostringstream os;
-    os.precision(12);
-    os << what << ": got " << got << ", expected " << want;
-    throw wrong(os.str());
+/// @brief Registers an exercise at static-initialisation time (see NN_EXERCISE_CHECK).
+template <class Fn>
+struct Registrar {
+  Registrar(const char* name, const char* section, const char* equations, const char* hint, Fn student,
+            void (*define)(Checker<Fn>&)) {
+    const std::string n = name, h = hint;
+    registry().push_back(Exercise{
+        name, section, equations,
+        [n, h, student, define](const RunOptions& o) {
+          Checker<Fn> c;
+          define(c);
+          Fn f = student;
+          if (!o.as_mistake.empty()) {
+            f = nullptr;
+            for (const auto& m : mistakes<Fn>())
+              if (m.exercise == n && m.name == o.as_mistake) f = m.fn;
+            if (!f) return Report{"error", "", {"no catalogued mistake '" + o.as_mistake + "' of " + n}};
+          }
+          return c.evaluate(n, h, f);
+        },
+        [n] {
+          std::vector<std::string> names;
+          for (const auto& m : mistakes<Fn>())
+            if (m.exercise == n) names.push_back(m.name);
+          return names;
+        }});
   }
+};
+
+// ---- Checker::evaluate -----------------------------------------------------------------------
+
+template <class Fn>
+typename Checker<Fn>::Outcome Checker<Fn>::run_case(const Case<Fn>& c, Fn f) const {
+  Outcome o;
+  try {
+    o.got = c.run(f);
+  } catch (const nn::not_done&) {
+    throw;
+  } catch (const std::exception& e) {  // a shape_error, an out_of_range from NN_BOUNDS_CHECK, …
+    o.threw = true;
+    o.failure = std::string("your function threw: ") + e.what();
+    return o;
+  }
+  o.want = c.truth();
+  std::string part;
+  const std::string diff = first_difference(o.got, o.want, c.tol, c.element_names, part);
+  if (!diff.empty()) {
+    o.part = part;
+    o.failure = diff;
+    const auto it = parts_.find(part);
+    if (it != parts_.end() && !it->second.equation.empty()) o.failure += " (" + it->second.equation + ")";
+    o.failure += ", against " + c.truth_name;
+  }
+  return o;
 }
 
-/// @brief Throws wrong unless the tensors have equal shapes and agree element-wise within
-///        tol·max(1, |want|); the message names the first bad index.
-inline void expect_tensor_near(const nn::Tensor<double>& got, const nn::Tensor<double>& want, double tol,
-                               const std::string& what) {
-  if (got.shape() != want.shape())
-    throw wrong(what + ": shape " + got.shape().str() + ", expected " + want.shape().str());
-  for (std::size_t i = 0; i < got.size(); ++i)
-    expect_near(got[i], want[i], tol, what + " at element " + std::to_string(i) + " (row-major)");
+template <class Fn>
+Report Checker<Fn>::evaluate(const std::string& exercise, const std::string& general_hint, Fn f) const {
+  Report r;
+  std::vector<Outcome> outcomes;
+  try {
+    for (const auto& c : cases_) outcomes.push_back(run_case(c, f));
+  } catch (const nn::not_done& e) {
+    return Report{"not-done", "", {e.what()}};
+  }
+  std::size_t failed = 0, first = cases_.size();
+  for (std::size_t i = 0; i < outcomes.size(); ++i)
+    if (!outcomes[i].failure.empty()) {
+      ++failed;
+      if (first == cases_.size()) first = i;
+    }
+  if (failed == 0) return Report{"pass", "", {}};
+  r.status = "wrong";
+  const auto& fc = cases_[first];
+  r.lines.push_back(std::to_string(failed) + " of " + std::to_string(cases_.size()) +
+                    " cases fail. The first: " + fc.label);
+  r.lines.push_back("  " + outcomes[first].failure);
+
+  // 2. The pattern: tags that every failing case has and no passing case has ("exact"), else
+  //    tags whose cases all fail while some case without them passes.
+  std::vector<std::string> exact, sufficient;
+  if (failed < cases_.size()) {
+    std::map<std::string, std::pair<std::size_t, std::size_t>> count;  // tag → (cases, failing)
+    for (std::size_t i = 0; i < cases_.size(); ++i)
+      for (const auto& t : cases_[i].tags) {
+        ++count[t].first;
+        if (!outcomes[i].failure.empty()) ++count[t].second;
+      }
+    for (const auto& [t, n] : count) {
+      if (n.second != n.first) continue;  // some case with t passes
+      (n.second == failed ? exact : sufficient).push_back(t);
+    }
+  }
+  std::vector<std::string> hints;
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? i + 1 == v.size() ? " and " : ", " : "") + v[i];
+    return s;
+  };
+  const auto& used = exact.empty() ? sufficient : exact;
+  if (!exact.empty())
+    r.lines.push_back("Exactly the cases with " + join(exact) + " fail; all others pass.");
+  else if (!sufficient.empty())
+    r.lines.push_back("Every case with " + join(sufficient) + " fails (some others fail too).");
+  else if (failed == cases_.size())
+    r.lines.push_back("Every case fails, even the simplest.");
+  for (const auto& t : used) {  // at most two: more would bury the one that matters
+    const auto it = tags_.find(t);
+    if (it != tags_.end() && hints.size() < 2) hints.push_back(it->second);
+  }
+  const auto pit = parts_.find(outcomes[first].part);
+  if (hints.empty() && pit != parts_.end() && !pit->second.hint.empty()) hints.push_back(pit->second.hint);
+  if (hints.empty()) hints.push_back(general_hint);
+
+  // 3. The typical mistake it equals: on every case (a full match), else on the first failing one.
+  std::string partial;
+  // The catalogue itself takes part (with --as-mistake the function is one of them): an earlier
+  // mistake that equals it on every case would be named instead, and the tests would see it.
+  for (const auto& m : mistakes<Fn>()) {
+    if (m.exercise != exercise) continue;
+    std::size_t equal = 0;
+    bool equal_on_first = false;
+    for (std::size_t i = 0; i < cases_.size(); ++i) {
+      // a case where both throw counts as equal (e.g. both read past the end of a tensor)
+      Answer theirs;
+      bool they_threw = false;
+      try {
+        theirs = cases_[i].run(m.fn);
+      } catch (const std::exception&) {
+        they_threw = true;
+      }
+      if (outcomes[i].threw != they_threw) continue;
+      if (they_threw || matches(outcomes[i].got, theirs, outcomes[i].want)) {
+        ++equal;
+        if (i == first) equal_on_first = true;
+      }
+    }
+    if (equal == cases_.size() && r.mistake.empty()) r.mistake = m.name;
+    if (equal_on_first && partial.empty()) partial = m.name;
+  }
+  auto describe = [&](const std::string& name) -> const Mistake<Fn>* {
+    for (const auto& m : mistakes<Fn>())
+      if (m.name == name) return &m;
+    return nullptr;
+  };
+  if (const auto* m = describe(r.mistake)) {
+    r.lines.push_back("Your outputs equal, on every case, those of a typical mistake (exercises/mistakes/" + m->name +
+                      ".cpp): " + m->what + ".");
+    r.lines.push_back("Why it is wrong: " + m->why);
+  } else if (const auto* p = describe(partial)) {
+    r.lines.push_back("On the first failing case your output equals that of a typical mistake (exercises/mistakes/" +
+                      p->name + ".cpp): " + p->what + ".");
+    r.lines.push_back("Why it is wrong: " + p->why);
+  }
+  for (const auto& h : hints) r.lines.push_back("hint: " + h);
+  return r;
 }
 
 }  // namespace ex::check
 
-/// @brief Defines and registers the check of one exercise.
+/// @brief Defines and registers the check of exercise `fn` (the function ex::fn): the body
+///        receives `ex::check::Checker<…>& check` and adds parts, tags and cases to it.
 /// @code
-/// NN_EXERCISE_CHECK(sigmoid_prime, "4.1a", "Eq. (11)", "σ′ = σ(1 − σ), not σ(1 + σ)") { ... }
+/// NN_EXERCISE_CHECK(sigmoid_prime, "4.1a", "Eq. (11)", "σ′ = σ(1 − σ), not σ(1 + σ)") {
+///   check.add({...});
+/// }
 /// @endcode
-#define NN_EXERCISE_CHECK(fn, section, equations, hint)                                     \
-  static void check_##fn();                                                                 \
-  static const ex::check::Registrar registrar_##fn{{#fn, section, equations, hint, &check_##fn}}; \
-  static void check_##fn()
+#define NN_EXERCISE_CHECK(fn, section, equations, hint)                                                     \
+  static void define_##fn(ex::check::Checker<decltype(&ex::fn)>& check);                                    \
+  static const ex::check::Registrar<decltype(&ex::fn)> registrar_##fn{#fn,       section, equations, hint, \
+                                                                      &ex::fn, &define_##fn};              \
+  static void define_##fn(ex::check::Checker<decltype(&ex::fn)>& check)
+
+/// @brief Registers the typical mistake `ex::mistake::id::fn` of exercise `fn`. Used once in
+///        each file `exercises/mistakes/fn__id.cpp`, after the function.
+/// @param what  what the mistaken code does, as said to the student ("your dW is …")
+/// @param why   why that is wrong, citing the report
+#define EX_MISTAKE(fn, id, what, why) \
+  static const ex::check::MistakeRegistrar<decltype(&ex::fn)> mistake_registrar_##id{#fn, #id, what, why, &ex::mistake::id::fn}

@@ -1,4 +1,8 @@
-// The exercise registry (a function-local static, so registration order is safe).
+// The exercise registry (a function-local static, so registration order is safe) and the
+// comparison every check uses.
+#include <algorithm>
+#include <cstdio>
+
 #include "check.hpp"
 
 namespace ex::check {
@@ -6,6 +10,70 @@ namespace ex::check {
 std::vector<Exercise>& registry() {
   static std::vector<Exercise> r;
   return r;
+}
+
+std::string multi_index(const nn::Shape& s, std::size_t i) {
+  std::vector<std::size_t> idx(s.rank());
+  for (std::size_t d = s.rank(); d-- > 0;) {
+    idx[d] = i % s[d];
+    i /= s[d];
+  }
+  std::string out = "(";
+  for (std::size_t d = 0; d < idx.size(); ++d) out += (d ? ", " : "") + std::to_string(idx[d]);
+  return out + ")";
+}
+
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
+std::string first_difference(const Answer& got, const Answer& want, double tol,
+                             const std::vector<std::string>& element_names, std::string& part_name) {
+  for (const auto& w : want) {
+    part_name = w.name;
+    const auto g = std::find_if(got.begin(), got.end(), [&](const Part& p) { return p.name == w.name; });
+    if (g == got.end()) return w.name + " is missing from the answer";
+    if (g->value.shape() != w.value.shape())
+      return w.name + " has shape " + g->value.shape().str() + ", expected " + w.value.shape().str();
+    for (std::size_t i = 0; i < w.value.size(); ++i) {
+      const double a = g->value[i], b = w.value[i];
+      if (std::abs(a - b) <= tol * std::max(1.0, std::abs(b))) continue;  // NaN fails here
+      if (a == b) continue;                                                // equal infinities
+      const std::string where = element_names.size() == w.value.size() ? " at " + element_names[i]
+                                : w.value.size() == 1                   ? ""
+                                                                        : multi_index(w.value.shape(), i);
+      return w.name + where + ": got " + num(a) + ", expected " + num(b);
+    }
+  }
+  part_name.clear();
+  return "";
+}
+
+bool matches(const Answer& student, const Answer& mistake, const Answer& truth) {
+  for (const auto& m : mistake) {
+    auto named = [&](const Answer& a) -> const Part* {
+      for (const auto& p : a)
+        if (p.name == m.name) return &p;
+      return nullptr;
+    };
+    const Part *s = named(student), *t = named(truth);
+    if (!s || s->value.shape() != m.value.shape()) return false;
+    for (std::size_t i = 0; i < m.value.size(); ++i) {
+      const double a = s->value[i], b = m.value[i];
+      if (std::isnan(a) || std::isnan(b)) {
+        if (std::isnan(a) != std::isnan(b)) return false;
+        continue;
+      }
+      if (a == b) continue;
+      double allowed = 1e-12 * std::max(1.0, std::abs(b));
+      if (t && t->value.shape() == m.value.shape() && std::isfinite(t->value[i]))
+        allowed = std::max(allowed, 0.05 * std::abs(b - t->value[i]));
+      if (!(std::abs(a - b) <= allowed)) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace ex::check

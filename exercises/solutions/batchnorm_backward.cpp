@@ -5,9 +5,12 @@
 
 namespace ex {
 
-BatchNormGrads batchnorm_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X,
+BatchNormGrads batchnorm_backward(const nn::Tensor<double>& dY_in, const nn::Tensor<double>& X_in,
                                   const nn::Tensor<double>& gamma, double eps) {
-  const std::size_t R = X.dim(0), C = X.dim(1), H = X.dim(2), W = X.dim(3);
+  // a rank-2 input (R, C) is (R, C, 1, 1): the same formulas with H = W = 1
+  const std::size_t R = X_in.dim(0), C = X_in.dim(1), H = X_in.rank() == 4 ? X_in.dim(2) : 1,
+                    W = X_in.rank() == 4 ? X_in.dim(3) : 1;
+  const nn::Tensor<double> X = X_in.reshaped(nn::Shape{R, C, H, W}), dY = dY_in.reshaped(nn::Shape{R, C, H, W});
   const double N = double(R * H * W);
   BatchNormGrads g{nn::Tensor<double>(X.shape()), nn::Tensor<double>(nn::Shape{C}), nn::Tensor<double>(nn::Shape{C})};
   for (std::size_t c = 0; c < C; ++c) {
@@ -35,6 +38,7 @@ BatchNormGrads batchnorm_backward(const nn::Tensor<double>& dY, const nn::Tensor
           g.dX(r, c, h, w) = gamma(c) * s / N * (N * dY(r, c, h, w) - sum_d - xh * sum_dxh);  // Eq. (63)
         }
   }
+  g.dX = g.dX.reshaped(X_in.shape());
   return g;
 }
 

@@ -3,8 +3,10 @@
 ///
 /// Complete the bodies in `exercises/stubs/NAME.cpp`, then run the exercise checker. The
 /// checks compare your function with the library's nn::conv2d_forward_naive(),
-/// nn::conv2d_backward_naive() and nn::im2row(), and your gradients with central differences,
-/// for strides 1–3, padding 0–2, rectangular kernels, C ≠ C′ and batches R > 1.
+/// nn::conv2d_backward_naive(), nn::im2row() and nn::row2im(), and your gradients with central
+/// differences: from a single-channel case (R = C = C′ = 1, stride 1, no padding, but H ≠ W and
+/// a kernel that is neither square nor symmetric) to cases that add one property each (R > 1,
+/// C > 1, C ≠ C′, stride 2–3, padding 1–2, a row dropped by the floor of Eq. (34)), then all.
 #pragma once
 
 #include <cstddef>
@@ -33,6 +35,19 @@ nn::Tensor<double> conv2d_forward_naive(const nn::Tensor<double>& X, const nn::T
 /// @param spec  stride and padding
 /// @return matrix (R·H′·W′, C·k_H·k_W)
 nn::Tensor<double> im2row(const nn::Tensor<double>& X, std::size_t kH, std::size_t kW, nn::ConvSpec spec);
+
+/// @brief Exercise 4.2.1c — row2im, the adjoint of im2row(): every entry of row
+///        (r·H′ + h′)·W′ + w′, column (c·k_H + j)·k_W + i is *added* to
+///        @f$X_{r,c,sh'+j-p,sw'+i-p}@f$; windows that overlap (s < k) add up, and entries that
+///        im2row() took from the padding are dropped. Then
+///        @f$\langle \mathrm{im2row}(X), M\rangle = \langle X, \mathrm{row2im}(M)\rangle@f$ for all X, M.
+/// @param rows  matrix M of shape (R·H′·W′, C·k_H·k_W)
+/// @param x_shape  shape (R, C, H, W) of the input im2row() was applied to
+/// @param kH, kW  kernel height and width
+/// @param spec  stride and padding
+/// @return tensor of shape x_shape
+nn::Tensor<double> row2im(const nn::Tensor<double>& rows, const nn::Shape& x_shape, std::size_t kH, std::size_t kW,
+                          nn::ConvSpec spec);
 
 /// @brief Exercise 4.2.2a — the convolution backward pass, Eqs. (40)–(43) corrected: dX as the
 ///        full convolution of the dilated δ with the 180°-rotated kernels, cropped by p

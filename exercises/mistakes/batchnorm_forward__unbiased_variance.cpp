@@ -1,0 +1,41 @@
+// Typical mistake: the variance divided by N − 1 (the unbiased estimate) instead of N.
+#include <cmath>
+
+#include "check.hpp"
+#include "ex/ch07_batchnorm.hpp"
+
+namespace ex::mistake::unbiased_variance {
+BatchNormForward batchnorm_forward(const nn::Tensor<double>& X_in, const nn::Tensor<double>& gamma,
+                                   const nn::Tensor<double>& beta, double eps) {
+  // a rank-2 input (R, C) is (R, C, 1, 1): the same formulas with H = W = 1
+  const std::size_t R = X_in.dim(0), C = X_in.dim(1), H = X_in.rank() == 4 ? X_in.dim(2) : 1,
+                    W = X_in.rank() == 4 ? X_in.dim(3) : 1;
+  const nn::Tensor<double> X = X_in.reshaped(nn::Shape{R, C, H, W});
+  const double N = double(R * H * W);  // the values of one channel
+  BatchNormForward f{nn::Tensor<double>(X.shape()), nn::Tensor<double>(nn::Shape{C}), nn::Tensor<double>(nn::Shape{C})};
+  for (std::size_t c = 0; c < C; ++c) {
+    double mu = 0, var = 0;
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t w = 0; w < W; ++w) mu += X(r, c, h, w) / N;  // Eq. (52)
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t w = 0; w < W; ++w) var += (X(r, c, h, w) - mu) * (X(r, c, h, w) - mu) / (N - 1);
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t w = 0; w < W; ++w) {
+          const double xh = (X(r, c, h, w) - mu) / std::sqrt(var + eps);  // Eq. (54)
+          f.Y(r, c, h, w) = gamma(c) * xh + beta(c);                      // Eq. (55)
+        }
+    f.mean(c) = mu;
+    f.var(c) = var;
+  }
+  f.Y = f.Y.reshaped(X_in.shape());
+  return f;
+}
+
+}  // namespace ex::mistake::unbiased_variance
+
+EX_MISTAKE(batchnorm_forward, unbiased_variance,
+           "your σ² is divided by N − 1 (the unbiased variance) instead of N",
+           "Eq. (53) divides by N: inside a training batch the normalisation uses the batch's own (biased) variance, so that X̂ has mean 0 and variance exactly σ²/(σ² + ε) ≈ 1. The unbiased N/(N − 1)·σ² belongs only to the running variance used at inference");

@@ -1,0 +1,29 @@
+// Typical mistake: windows start at (h', w') instead of (s·h', s·w').
+#include "check.hpp"
+#include "ex/ch04_convolution.hpp"
+#include "nn/output_size.hpp"
+
+namespace ex::mistake::stride_ignored {
+
+nn::Tensor<double> im2row(const nn::Tensor<double>& X, std::size_t kH, std::size_t kW, nn::ConvSpec spec) {
+  const std::size_t R = X.dim(0), C = X.dim(1), H = X.dim(2), Wd = X.dim(3), s = spec.stride, p = spec.pad;
+  const std::size_t Ho = nn::conv_out_size(H, kH, s, p), Wo = nn::conv_out_size(Wd, kW, s, p);
+  nn::Tensor<double> rows(nn::Shape{R * Ho * Wo, C * kH * kW});
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t ho = 0; ho < Ho; ++ho)
+      for (std::size_t wo = 0; wo < Wo; ++wo)
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t j = 0; j < kH; ++j)
+            for (std::size_t i = 0; i < kW; ++i) {
+              const std::size_t hp = ho + j, wp = wo + i;  // position in the padded input X̃
+              const bool inside = hp >= p && wp >= p && hp - p < H && wp - p < Wd;
+              rows((r * Ho + ho) * Wo + wo, (c * kH + j) * kW + i) = inside ? X(r, c, hp - p, wp - p) : 0.0;
+            }
+  return rows;
+}
+
+}  // namespace ex::mistake::stride_ignored
+
+EX_MISTAKE(im2row, stride_ignored,
+           "your windows start at (h′, w′) of X̃ instead of (s·h′, s·w′): the stride is ignored",
+           "the window of output pixel (h′, w′) starts s rows and s columns after the previous one (Eqs. (37)–(38)); with h′ + j the windows of a stride-s layer overlap like those of stride 1 and the last rows of X are never read");

@@ -1,0 +1,17 @@
+// Solution of exercise 4.2.4a — activation_backward, Eq. (45).
+#include "ex/ch05_activation_layer.hpp"
+
+namespace ex {
+
+nn::Tensor<double> activation_backward(const nn::Tensor<double>& dY, const nn::Tensor<double>& X,
+                                       nn::ActivationFunction f) {
+  nn::Tensor<double> dX(X.shape());
+  for (std::size_t r = 0; r < X.dim(0); ++r)
+    for (std::size_t c = 0; c < X.dim(1); ++c)
+      for (std::size_t h = 0; h < X.dim(2); ++h)
+        for (std::size_t w = 0; w < X.dim(3); ++w)
+          dX(r, c, h, w) = dY(r, c, h, w) * nn::activate_prime(f, X(r, c, h, w));  // Eq. (45)
+  return dX;
+}
+
+}  // namespace ex

@@ -1,0 +1,15 @@
+// Solution of exercise 4.2.3a — activation_forward, Eq. (44).
+#include "ex/ch05_activation_layer.hpp"
+
+namespace ex {
+
+nn::Tensor<double> activation_forward(const nn::Tensor<double>& X, nn::ActivationFunction f) {
+  nn::Tensor<double> Y(X.shape());
+  for (std::size_t r = 0; r < X.dim(0); ++r)
+    for (std::size_t c = 0; c < X.dim(1); ++c)
+      for (std::size_t h = 0; h < X.dim(2); ++h)
+        for (std::size_t w = 0; w < X.dim(3); ++w) Y(r, c, h, w) = nn::activate(f, X(r, c, h, w));  // Eq. (44)
+  return Y;
+}
+
+}  // namespace ex
