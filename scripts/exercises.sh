@@ -9,6 +9,10 @@
 # which kinds of input fail, the typical mistake your answer equals (if it equals one), a hint
 # citing the report's equation, and the file to edit.
 #
+# All exercises are linked into one checker, so a file that does not compile stops every check
+# until it is fixed (put the throw back to skip an exercise). JOBS=N sets the build's parallel
+# jobs (default: the number of cores).
+#
 # Exit status: 0 every selected exercise passes; 1 some do not (NOT DONE, WRONG, CRASHED,
 # TIMEOUT); 2 a usage error; 3 your code does not compile.
 set -uo pipefail
@@ -23,7 +27,9 @@ args+=("$@")
 
 mkdir -p "$build"
 log="$build/exercises-build.log"
+first_run=0
 if [ ! -f "$build/CMakeCache.txt" ]; then
+  first_run=1
   echo "exercises: first run: configuring $build and building the library once" \
        "(a few minutes on 2 cores; later runs rebuild only the files you changed)"
   if ! cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DNN_EXERCISES=stubs -DNN_BOUNDS_CHECK=ON \
@@ -35,7 +41,16 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
 fi
 # Build once, keeping the compiler's output: on an error it is shown once, without make's own
 # progress lines; warnings in your files are shown but do not stop the checks.
-if ! cmake --build "$build" --target exercise_check -j "$(nproc)" >"$log" 2>&1; then
+jobs="${JOBS:-$(nproc)}"
+# On the first run, which compiles the library, the checks and the catalogue of mistakes, the
+# build's progress every 10 %; later runs rebuild a file or two and say nothing.
+progress() {
+  awk -v logfile="$log" -v show="$first_run" '{ print > logfile; fflush(logfile) }
+    show && match($0, /^\[ *[0-9]+%\]/) { p = substr($0, 2, RLENGTH - 3) + 0
+      if (p >= next_mark) { printf "exercises: building, %d %%\n", p; next_mark = p - p % 10 + 10; fflush() } }'
+}
+cmake --build "$build" --target exercise_check -j "$jobs" 2>&1 | progress
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
   echo "exercises: your code does not compile; the compiler says:" >&2
   grep -v -E '^\[ *[0-9]+%\]|^g?make(\[[0-9]+\])?: |^Consolidate compiler generated' "$log" >&2
   echo "exercises: fix the first error above, then run this again (the full log: $log)" >&2
@@ -47,3 +62,8 @@ if grep -q "warning:" "$log"; then
   echo
 fi
 "$build/exercises/exercise_check" "${args[@]}"
+status=$?
+if [ "$status" -eq 2 ]; then
+  echo "usage: bash scripts/exercises.sh [NAME[,NAME...]] [--list] [--timeout SECONDS]" >&2
+fi
+exit "$status"

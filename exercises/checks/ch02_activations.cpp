@@ -83,7 +83,8 @@ NN_EXERCISE_CHECK(sigmoid_prime, "4.1a", "Eq. (11)",
 NN_EXERCISE_CHECK(tanh_prime, "4.1b", "Eq. (12)", "tanh′(x) = 1 − tanh²(x): square the tanh, don't square x") {
   check.tag("far tails |x| = 800", "a hand-made (e^x − e^(−x))/(e^x + e^(−x)) is inf/inf = NaN at |x| = 800: use "
                                    "std::tanh, which saturates at ±1");
-  check.tag("large |x|", "tanh′ decays like 4e^(−2|x|); check the sign and the square");
+  check.tag("large |x|", "for |x| ≥ 12 tanh′ = 4e^(−2|x|) is below 1e-10: a tanh computed in float (7 digits), or "
+                         "1 − tanh² rounded too early, loses it; the checks compare to 1e-12");
   check.tag("moderate x", "at x = 1: tanh(1) = 0.7616, tanh′(1) = 1 − 0.7616² = 0.4200");
   check_derivative(check, "tanh′(x)", tanh_, tanh_prime);
 }

@@ -190,7 +190,7 @@ double dense_probe(const Dense& d, const Tensor<double>& X, const Tensor<double>
 Answer dense_gradients(const ex::DenseGradients& g) { return Answer{{"dX", g.dX}, {"dW", g.dW}, {"db", g.db}}; }
 }  // namespace
 
-NN_EXERCISE_CHECK(dense_backward, "4.1f", "Eqs. (29)–(33)",
+NN_EXERCISE_CHECK(dense_backward, "4.1f", "Eqs. (31)–(33)",
                   "G = δ^(l+1) ⊙ f′(XW + b) (f′ at the pre-activation Z, not at f(Z)); dX = G Wᵀ with this "
                   "layer's W (the draft's Eq. (31) says W^(l+1): wrong); dW = Xᵀ G; db = Σ_r G(r, ·), summed over "
                   "the batch (the draft's Eq. (33) forgets the sum)") {
@@ -687,8 +687,8 @@ NN_EXERCISE_CHECK(softmax_cross_entropy_gradient, "4.1l", "§4.1.2",
   check.part("∂L/∂Z", "(p − onehot)/R", "p_rk = e^{z_rk − max} / Σ_j e^{z_rj − max} for each row r, then subtract 1 at "
                                          "k = labels[r], and divide by the batch size R");
   check.tag("R > 1", "the loss is the mean over the R rows: every row's gradient carries 1/R");
-  check.tag("R ≠ K", "Z is R×K: row r holds the K scores of example r, softmax runs along the row (over k < K), and "
-                     "labels has R entries; with R ≠ K swapped dimensions show");
+  check.tag("R ≠ K", "Z is R×K: R = Z.dim(0) examples, K = Z.dim(1) classes. Divide by R, the number of rows (not K), "
+                     "and run softmax along each row over its K entries; only with R ≠ K does mixing them up show");
   check.tag("|z| > 709 (e^z overflows)", "e^1000 is inf and e^−1000 is 0 in double, so e^z/Σe^z is inf/inf or 0/0 = "
                                          "NaN: subtract the row's maximum first, p = e^(z − max)/Σ e^(z − max)");
   check.tag("a label ≠ 0", "the −1 goes to the label's column, k = labels[r], in each row r");
@@ -705,4 +705,7 @@ NN_EXERCISE_CHECK(softmax_cross_entropy_gradient, "4.1l", "§4.1.2",
   add_sce(check, Tensor<double>(Shape{1, 4}, {2, 2, 2, 2}), {3}, "z = (2, 2, 2, 2), tied", false);
   add_sce(check, random_tensor(Shape{3, 2}, rng, 0.3, 3.0), {1, 1, 1}, "z in ±[0.3, 3]", false);
   add_sce(check, random_tensor(Shape{3, 5}, rng, 0.3, 3.0), {4, 2, 0}, "z in ±[0.3, 3]", true);
+  // R = K, so that a 1/K in place of 1/R (or swapped dimensions) passes here and fails above
+  add_sce(check, random_tensor(Shape{3, 3}, rng, 0.3, 3.0), {2, 0, 1}, "z in ±[0.3, 3]", false);
+  add_sce(check, random_tensor(Shape{4, 4}, rng, 0.3, 3.0), {1, 3, 3, 0}, "z in ±[0.3, 3]", false);
 }

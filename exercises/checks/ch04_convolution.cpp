@@ -177,7 +177,7 @@ void geometry_hints(Checker& check) {
 
 }  // namespace
 
-NN_EXERCISE_CHECK(conv2d_forward_naive, "4.2.1a", "Eqs. (34)-(39)",
+NN_EXERCISE_CHECK(conv2d_forward_naive, "4.2.1a", "Eqs. (34)–(39)",
                   "Y(r,c',h',w') = Σ_c Σ_j Σ_i X̃(r, c, s·h'+j, s·w'+i)·W(c',c,j,i) + b(c'): windows start s apart "
                   "(Eqs. (37)-(38)), j runs over all kH rows and i over all kW columns, X̃ has p zeros on every side") {
   using Fn = decltype(&ex::conv2d_forward_naive);
@@ -269,7 +269,7 @@ NN_EXERCISE_CHECK(im2row, "4.2.1b", "Eq. (39) as a matrix product",
   }
 }
 
-NN_EXERCISE_CHECK(row2im, "4.2.1c", "the adjoint of im2row (Eq. (42))",
+NN_EXERCISE_CHECK(row2im, "4.2.1c", "Eq. (42), the adjoint of im2row",
                   "row2im adds every entry of row (r·H'+h')·W'+w', column (c·kH+j)·kW+i onto X(r, c, s·h'+j−p, "
                   "s·w'+i−p): += so that overlapping windows add, and nothing for entries from the padding") {
   using Fn = decltype(&ex::row2im);
@@ -321,7 +321,7 @@ NN_EXERCISE_CHECK(row2im, "4.2.1c", "the adjoint of im2row (Eq. (42))",
   }
 }
 
-NN_EXERCISE_CHECK(conv2d_backward, "4.2.2a", "Eqs. (40)-(43)",
+NN_EXERCISE_CHECK(conv2d_backward, "4.2.2a", "Eqs. (40)–(43)",
                   "dX: dilate δ by s, pad it by k−1, convolve with the kernels rotated by 180° (Eq. (42)), crop p; "
                   "dW(c',c,j,i) = Σ_r,h',w' X̃(r,c,s·h'+j,s·w'+i)·δ(r,c',h',w') with no 1/R; db(c') = Σ_r,h',w' δ") {
   using Fn = decltype(&ex::conv2d_backward);

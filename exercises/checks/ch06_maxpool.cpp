@@ -131,7 +131,7 @@ std::vector<Pool> inputs() {
 
 }  // namespace
 
-NN_EXERCISE_CHECK(maxpool2d_forward, "4.2.5a", "Eqs. (46)-(49)",
+NN_EXERCISE_CHECK(maxpool2d_forward, "4.2.5a", "Eqs. (46)–(49)",
                   "every output is the largest value of its k×k window, which starts at (h′s, w′s); H′ and W′ "
                   "come from Eqs. (46)-(47), each from its own side") {
   check.part("Y", "Eq. (49)",
@@ -159,7 +159,7 @@ NN_EXERCISE_CHECK(maxpool2d_forward, "4.2.5a", "Eqs. (46)-(49)",
                1e-12, "nn::maxpool2d_forward"});
 }
 
-NN_EXERCISE_CHECK(maxpool2d_backward, "4.2.6a", "Eqs. (49)-(51)",
+NN_EXERCISE_CHECK(maxpool2d_backward, "4.2.6a", "Eqs. (49)–(51)",
                   "δ of each window goes ONLY to the window's maximum (the first one, scanning row by row, on "
                   "ties), and where windows overlap (s < k) an input collects the SUM of the deltas of every "
                   "window it wins — Eq. (51) corrected, see the errata") {

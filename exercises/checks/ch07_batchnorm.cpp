@@ -84,7 +84,7 @@ Tensor<double> vec(const std::vector<double>& v) { return Tensor<double>(Shape{v
 
 }  // namespace
 
-NN_EXERCISE_CHECK(batchnorm_forward, "4.2.7a", "Eqs. (52)-(55)",
+NN_EXERCISE_CHECK(batchnorm_forward, "4.2.7a", "Eqs. (52)–(55)",
                   "per channel c over all (r, h, w), N = R·H·W: μ = ΣX/N, σ² = Σ(X − μ)²/N, X̂ = (X − μ)/√(σ² + ε), "
                   "Y = γ_c X̂ + β_c") {
   check.part("μ", "Eq. (52)", "μ_c = (1/N) Σ over r, h, w of X(r, c, h, w), N = R·H·W: one mean per channel, over the "

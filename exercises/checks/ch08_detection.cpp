@@ -179,7 +179,7 @@ nn::Detection det(std::size_t image, int label, double score, nn::Box box) { ret
 
 }  // namespace
 
-NN_EXERCISE_CHECK(non_max_suppression, "1.3b", "Eq. (D11)",
+NN_EXERCISE_CHECK(non_max_suppression, "1.3b", "Eq. (D11), greedy",
                   "by decreasing score (ties in input order), keep a detection unless a KEPT one of the same image "
                   "and class overlaps it with IoU > threshold; return the kept indices in that order") {
   check.part("kept", "greedy NMS",
@@ -267,7 +267,7 @@ std::vector<std::string> ap_tags(const std::vector<int>& hits, std::size_t objec
 
 }  // namespace
 
-NN_EXERCISE_CHECK(average_precision, "1.3c", "Eqs. (D12)-(D13)",
+NN_EXERCISE_CHECK(average_precision, "1.3c", "Eqs. (D12)–(D13)",
                   "AP = Σ_n (ρ_n − ρ_{n−1}) · max_{n′ ≥ n} π_{n′} from ρ_0 = 0: every recall step weighted by the "
                   "best precision at that recall or beyond") {
   check.part("AP", "Eq. (D13)", "Σ_n (ρ_n − ρ_{n−1}) · max_{n′ ≥ n} π_{n′}, with ρ_0 = 0");

@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "mistake.hpp"
 #include "nn/errors.hpp"
 #include "nn/tensor.hpp"
 
@@ -66,32 +67,6 @@ struct Case {
   std::string truth_name = "the library's reference";  ///< where the truth comes from
   /// Optional names of the elements of every part, e.g. "x = -2.5" (default: the multi-index).
   std::vector<std::string> element_names = {};
-};
-
-/// @brief A catalogued typical mistake of one exercise: its code and why it is wrong.
-template <class Fn>
-struct Mistake {
-  std::string exercise;  ///< e.g. "conv2d_backward"
-  std::string name;      ///< e.g. "conv2d_backward__divides_by_R", its file's name
-  std::string what;      ///< what the mistake does, e.g. "your dW is the right one divided by R"
-  std::string why;       ///< why that is wrong
-  Fn fn;                 ///< the mistaken function
-};
-
-/// @brief Every catalogued mistake whose function has type Fn (several exercises may share a
-///        type, e.g. double(*)(double); Mistake::exercise tells them apart).
-template <class Fn>
-std::vector<Mistake<Fn>>& mistakes() {
-  static std::vector<Mistake<Fn>> m;
-  return m;
-}
-
-/// @brief Registers a mistake at static-initialisation time (see EX_MISTAKE).
-template <class Fn>
-struct MistakeRegistrar {
-  MistakeRegistrar(const char* exercise, const char* id, const char* what, const char* why, Fn fn) {
-    mistakes<Fn>().push_back({exercise, std::string(exercise) + "__" + id, what, why, fn});
-  }
 };
 
 /// @brief What the runner asks of one exercise.
@@ -130,6 +105,10 @@ std::string num(double v);
 /// @param[out] part_name  the failing part's name
 std::string first_difference(const Answer& got, const Answer& want, double tol,
                              const std::vector<std::string>& element_names, std::string& part_name);
+
+/// @brief If every element of part `name` of `got` is the same multiple k ≠ 1 of `want`'s
+///        (a 1/R too many, a factor 2, a flipped sign), k as text ("0.5", "−1", "1/3"); else "".
+std::string common_factor(const Answer& got, const Answer& want, const std::string& name);
 
 /// @brief Whether a student's answer equals a mistake's: every element is within 5 % of the
 ///        mistake's own distance from the truth (and within 1e-12·max(1, |m|) where the mistake
@@ -223,6 +202,8 @@ typename Checker<Fn>::Outcome Checker<Fn>::run_case(const Case<Fn>& c, Fn f) con
     const auto it = parts_.find(part);
     if (it != parts_.end() && !it->second.equation.empty()) o.failure += " (" + it->second.equation + ")";
     o.failure += ", against " + c.truth_name;
+    const std::string k = common_factor(o.got, o.want, part);
+    if (!k.empty()) o.failure += ". Every element of " + part + " is " + k + " times the right one";
   }
   return o;
 }
@@ -249,9 +230,10 @@ Report Checker<Fn>::evaluate(const std::string& exercise, const std::string& gen
                     " cases fail. The first: " + fc.label);
   r.lines.push_back("  " + outcomes[first].failure);
 
-  // 2. The pattern: tags that every failing case has and no passing case has ("exact"), else
-  //    tags whose cases all fail while some case without them passes.
-  std::vector<std::string> exact, sufficient;
+  // 2. The pattern. "Exact": tags that every failing case has and no passing case has.
+  //    "Sufficient": tags whose cases all fail while some other case fails too. "Shared":
+  //    tags that every failing case has, though some passing cases have them too.
+  std::vector<std::string> exact, sufficient, shared;
   if (failed < cases_.size()) {
     std::map<std::string, std::pair<std::size_t, std::size_t>> count;  // tag → (cases, failing)
     for (std::size_t i = 0; i < cases_.size(); ++i)
@@ -260,23 +242,25 @@ Report Checker<Fn>::evaluate(const std::string& exercise, const std::string& gen
         if (!outcomes[i].failure.empty()) ++count[t].second;
       }
     for (const auto& [t, n] : count) {
-      if (n.second != n.first) continue;  // some case with t passes
-      (n.second == failed ? exact : sufficient).push_back(t);
+      if (n.second == n.first) (n.second == failed ? exact : sufficient).push_back(t);
+      else if (n.second == failed) shared.push_back(t);
     }
   }
-  std::vector<std::string> hints;
-  auto join = [](const std::vector<std::string>& v) {
+  auto quoted = [](const std::vector<std::string>& v, const char* sep) {
     std::string s;
-    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? i + 1 == v.size() ? " and " : ", " : "") + v[i];
+    for (const auto& t : v) s += (s.empty() ? "" : sep) + ("“" + t + "”");
     return s;
   };
-  const auto& used = exact.empty() ? sufficient : exact;
+  const auto& used = !exact.empty() ? exact : !sufficient.empty() ? sufficient : shared;
   if (!exact.empty())
-    r.lines.push_back("Exactly the cases with " + join(exact) + " fail; all others pass.");
+    r.lines.push_back("Exactly the cases with " + quoted(exact, " and ") + " fail; all others pass.");
   else if (!sufficient.empty())
-    r.lines.push_back("Every case with " + join(sufficient) + " fails (some others fail too).");
+    r.lines.push_back("Every case with any of these fails (and some others too): " + quoted(sufficient, ", ") + ".");
+  else if (!shared.empty())
+    r.lines.push_back("Every failing case has " + quoted(shared, " and ") + " (some passing cases too).");
   else if (failed == cases_.size())
     r.lines.push_back("Every case fails, even the simplest.");
+  std::vector<std::string> hints;
   for (const auto& t : used) {  // at most two: more would bury the one that matters
     const auto it = tags_.find(t);
     if (it != tags_.end() && hints.size() < 2) hints.push_back(it->second);
@@ -321,10 +305,13 @@ Report Checker<Fn>::evaluate(const std::string& exercise, const std::string& gen
                       ".cpp): " + m->what + ".");
     r.lines.push_back("Why it is wrong: " + m->why);
   } else if (const auto* p = describe(partial)) {
-    r.lines.push_back("On the first failing case your output equals that of a typical mistake (exercises/mistakes/" +
-                      p->name + ".cpp): " + p->what + ".");
-    r.lines.push_back("Why it is wrong: " + p->why);
+    r.lines.push_back("On this case only, your output happens to equal that of a typical mistake (exercises/mistakes/" +
+                      p->name + ".cpp): " + p->what + ". On the other cases it does not, so your mistake may be "
+                      "another; check whether your code does that.");
   }
+  // A named mistake explains itself: then only an exact pattern's hint is added, since the
+  // hints of tags that merely co-occur with the failures would point elsewhere.
+  if (!r.mistake.empty() && exact.empty()) hints.clear();
   for (const auto& h : hints) r.lines.push_back("hint: " + h);
   return r;
 }
@@ -343,10 +330,3 @@ Report Checker<Fn>::evaluate(const std::string& exercise, const std::string& gen
   static const ex::check::Registrar<decltype(&ex::fn)> registrar_##fn{#fn,       section, equations, hint, \
                                                                       &ex::fn, &define_##fn};              \
   static void define_##fn(ex::check::Checker<decltype(&ex::fn)>& check)
-
-/// @brief Registers the typical mistake `ex::mistake::id::fn` of exercise `fn`. Used once in
-///        each file `exercises/mistakes/fn__id.cpp`, after the function.
-/// @param what  what the mistaken code does, as said to the student ("your dW is …")
-/// @param why   why that is wrong, citing the report
-#define EX_MISTAKE(fn, id, what, why) \
-  static const ex::check::MistakeRegistrar<decltype(&ex::fn)> mistake_registrar_##id{#fn, #id, what, why, &ex::mistake::id::fn}

@@ -151,6 +151,7 @@ ChildResult run_child(const std::string& self, const std::string& name, const st
   }
   if (pid == 0) {
     ::close(fds[0]);
+    ::setenv("EX_CHECK_CHILD", "1", 1);
     prepare_child_environment();
     const std::string fd = std::to_string(fds[1]);
     std::vector<std::string> args = {self, "--run-one", name, "--result-fd", fd};
@@ -275,6 +276,13 @@ int main(int argc, char** argv) {
   };
 
   if (!run_one.empty()) {  // the child (or a debugger session): one exercise, in this process
+    if (result_fd < 0 && !std::getenv("EX_CHECK_CHILD")) {
+      // Alone (e.g. under gdb): run again with the environment the runner gives its children,
+      // so that a write past the end of a heap block fails here as it did there.
+      ::setenv("EX_CHECK_CHILD", "1", 1);
+      prepare_child_environment();
+      ::execv("/proc/self/exe", argv);
+    }
     std::setvbuf(stdout, nullptr, _IONBF, 0);  // a student's own prints survive a crash
     const Exercise* e = find(run_one);
     if (!e) {
@@ -326,12 +334,19 @@ int main(int argc, char** argv) {
     } else if (!c.complete) {
       status = "crashed";
       lines = {"The check ended (exit status " + std::to_string(WIFEXITED(c.wait_status) ? WEXITSTATUS(c.wait_status) : -1) +
-               ") before it reported; any messages it printed, e.g. from AddressSanitizer, are above."};
+               ") before it reported: your code called exit(), or a sanitizer stopped it (its report, if any, is above)."};
     }
     if (status == "crashed" || status == "timeout")
       lines.push_back("Run it alone, in a debugger if you like: gdb --args " + self + " --run-one " + e.name);
     ++counts[status];
-    const bool ok = status == expect && (expect_mistake.empty() || c.report.mistake == expect_mistake);
+    bool ok = status == expect && (expect_mistake.empty() || c.report.mistake == expect_mistake);
+    // An untouched stub must cite what the checker says it checks (one text, in two files).
+    const std::string cites = "Exercise " + e.section + " — " + e.name + ", " + e.equations;
+    if (status == "not-done" && expect == "not-done" &&
+        (lines.empty() || lines.front().find(cites) == std::string::npos)) {
+      ok = false;
+      lines.push_back("the stub's message should contain \"" + cites + "\"");
+    }
     if (ok) ++as_expected;
     const char* label = status == "pass"       ? "PASS    "
                         : status == "not-done" ? "NOT DONE"
@@ -339,11 +354,17 @@ int main(int argc, char** argv) {
                         : status == "crashed"  ? "CRASHED "
                         : status == "timeout"  ? "TIMEOUT "
                                                : "ERROR   ";
-    std::cout << label << "  " << e.section << "  " << e.name << "  (" << e.equations << ")\n";
-    if (status != "pass") {
+    if (status == "crashed" || status == "timeout") std::cerr << std::endl;  // end a half-written message
+    std::cout << label << "  " << e.section << "  " << e.name << "  (" << e.equations << ")";
+    if (status == "not-done" && as_mistake.empty() && (expect != "not-done" || ok)) {  // one line each: the stub is untouched
+      std::cout << "  edit exercises/stubs/" << e.name << ".cpp\n";
+    } else if (status != "pass") {
+      std::cout << "\n";
       for (const auto& l : lines) std::cout << "          " << l << "\n";
       if (!as_mistake.empty()) std::cout << "          (checked: the catalogued mistake " << as_mistake << ")\n";
       else std::cout << "          edit: exercises/stubs/" << e.name << ".cpp\n";
+    } else {
+      std::cout << "\n";
     }
     if (!expect_mistake.empty() && c.report.mistake != expect_mistake)
       std::cout << "          expected the typical mistake " << expect_mistake << " to be named, got "

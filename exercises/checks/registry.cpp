@@ -43,12 +43,39 @@ std::string first_difference(const Answer& got, const Answer& want, double tol,
       if (a == b) continue;                                                // equal infinities
       const std::string where = element_names.size() == w.value.size() ? " at " + element_names[i]
                                 : w.value.size() == 1                   ? ""
-                                                                        : multi_index(w.value.shape(), i);
+                                                                        : " at " + multi_index(w.value.shape(), i);
       return w.name + where + ": got " + num(a) + ", expected " + num(b);
     }
   }
   part_name.clear();
   return "";
+}
+
+std::string common_factor(const Answer& got, const Answer& want, const std::string& name) {
+  const Part *g = nullptr, *w = nullptr;
+  for (const auto& p : got)
+    if (p.name == name) g = &p;
+  for (const auto& p : want)
+    if (p.name == name) w = &p;
+  if (!g || !w || g->value.shape() != w->value.shape()) return "";
+  double k = 0;
+  std::size_t nonzero = 0;
+  for (std::size_t i = 0; i < w->value.size(); ++i) {
+    const double a = g->value[i], b = w->value[i];
+    if (!std::isfinite(a) || !std::isfinite(b)) return "";
+    if (std::abs(b) < 1e-9) {
+      if (std::abs(a) > 1e-9) return "";  // got something where the truth is 0: no factor
+      continue;
+    }
+    if (nonzero++ == 0) k = a / b;
+    else if (std::abs(a / b - k) > 1e-9 * std::max(1.0, std::abs(k))) return "";
+  }
+  if (nonzero < 2 || std::abs(k - 1) < 1e-9 || std::abs(k) < 1e-9) return "";
+  for (int d = 2; d <= 12; ++d)  // 1/R, 1/2, …: say it as a fraction
+    if (std::abs(k * d - 1) < 1e-9) return "1/" + std::to_string(d);
+  for (int d = 2; d <= 12; ++d)
+    if (std::abs(k * d + 1) < 1e-9) return "−1/" + std::to_string(d);
+  return num(k);
 }
 
 bool matches(const Answer& student, const Answer& mistake, const Answer& truth) {

@@ -1,5 +1,5 @@
 // Typical mistake: δ^(l+1) passed through unchanged.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::delta_without_f_prime {

@@ -1,5 +1,5 @@
 // Typical mistake: f applied to δ instead of δ times f′(X).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::f_of_delta {

@@ -1,5 +1,5 @@
 // Typical mistake: f′ evaluated at the layer's output f(X) instead of its input X.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::f_prime_of_output {

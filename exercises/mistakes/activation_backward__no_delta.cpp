@@ -1,5 +1,5 @@
 // Typical mistake: f′(X) returned without the factor δ^(l+1).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::no_delta {

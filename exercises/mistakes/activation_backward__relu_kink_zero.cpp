@@ -1,5 +1,5 @@
 // Typical mistake: ReLU′(0) = 0: δ dropped where X is exactly 0.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::relu_kink_zero {

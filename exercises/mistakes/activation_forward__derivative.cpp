@@ -1,5 +1,5 @@
 // Typical mistake: f′(X) instead of f(X).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::derivative {

@@ -1,5 +1,5 @@
 // Typical mistake: the right values in a matrix of shape (R, C·H·W).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::flattened {

@@ -1,7 +1,7 @@
 // Typical mistake: tanh written out as Eq. (9), (e^x − e^(−x))/(e^x + e^(−x)).
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::handmade_tanh_overflows {

@@ -1,7 +1,7 @@
 // Typical mistake: σ(x) = 1/(1 + e^x), the minus sign of Eq. (8) lost.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch05_activation_layer.hpp"
 
 namespace ex::mistake::sigmoid_sign {

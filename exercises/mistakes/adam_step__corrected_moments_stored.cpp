@@ -1,7 +1,7 @@
 // Typical mistake: the corrected m̂ and v̂ written back into m and v.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::corrected_moments_stored {

@@ -1,7 +1,7 @@
 // Typical mistake: ε added under the square root, √(v̂ + ε), where nn::Adam adds it to √v̂.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::epsilon_inside_sqrt {

@@ -1,7 +1,7 @@
 // Typical mistake: the new moments kept in local variables, so m and v never change.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::moments_not_stored {

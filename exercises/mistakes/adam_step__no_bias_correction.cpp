@@ -1,7 +1,7 @@
 // Typical mistake: θ stepped with m and v themselves, without the bias corrections 1 − β^t.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::no_bias_correction {

@@ -1,7 +1,7 @@
 // Typical mistake: the bias corrections 1 − β₁ and 1 − β₂ of step 1 used at every step: t ignored.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::t_ignored {

@@ -1,7 +1,7 @@
 // Typical mistake: the 11-point AP of PASCAL VOC 2007 instead of the all-point AP.
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch08_detection.hpp"
 
 namespace ex::mistake::eleven_point {

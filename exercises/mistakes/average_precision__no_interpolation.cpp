@@ -1,7 +1,7 @@
 // Typical mistake: the raw precision π_n in place of the interpolated max_{n′ ≥ n} π_{n′}.
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch08_detection.hpp"
 
 namespace ex::mistake::no_interpolation {

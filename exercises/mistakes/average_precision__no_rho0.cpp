@@ -1,7 +1,7 @@
 // Typical mistake: the first recall step ρ_1 − ρ_0 left out (the sum starts at the second point).
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch08_detection.hpp"
 
 namespace ex::mistake::no_rho0 {

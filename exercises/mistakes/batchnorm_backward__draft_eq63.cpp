@@ -3,7 +3,7 @@
 // γ(σ²+ε)^(-1/2)/N. Eqs. (56)–(57) are taken correctly here, so only Eq. (63) is at fault.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::draft_eq63 {

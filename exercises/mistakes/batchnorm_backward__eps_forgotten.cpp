@@ -1,7 +1,7 @@
 // Typical mistake: ε left out of (σ² + ε)^(-1/2), so δ^(l) is off where σ² is not much larger than ε.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::eps_forgotten {

@@ -2,7 +2,7 @@
 // (σ²+ε)^{1/2} times too large (invisible only when σ² ≈ 1).
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::missing_inv_std {

@@ -1,7 +1,7 @@
 // Typical mistake: the per-channel count N taken as R (the batch size) instead of R·H·W.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::n_is_R {

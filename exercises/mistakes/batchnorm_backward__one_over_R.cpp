@@ -3,7 +3,7 @@
 // R times too small. (δ^(l) is correct here.)
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::one_over_R {

@@ -1,7 +1,7 @@
 // Typical mistake: ε added after the square root, (X − μ)/(√σ² + ε), instead of under it.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::eps_outside_sqrt {

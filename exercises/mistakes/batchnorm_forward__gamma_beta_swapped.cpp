@@ -1,7 +1,7 @@
 // Typical mistake: γ and β swapped in Eq. (55): Y = β X̂ + γ.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::gamma_beta_swapped {

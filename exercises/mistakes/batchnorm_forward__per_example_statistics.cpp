@@ -2,7 +2,7 @@
 // over the whole batch (the loop over r outside instead of inside the sums of Eqs. (52)–(53)).
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::per_example_statistics {

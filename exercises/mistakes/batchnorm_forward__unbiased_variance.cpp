@@ -1,7 +1,7 @@
 // Typical mistake: the variance divided by N − 1 (the unbiased estimate) instead of N.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch07_batchnorm.hpp"
 
 namespace ex::mistake::unbiased_variance {

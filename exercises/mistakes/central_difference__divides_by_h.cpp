@@ -1,5 +1,5 @@
 // Typical mistake: both steps taken, but divided by h instead of the distance 2h.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::divides_by_h {

@@ -1,5 +1,5 @@
 // Typical mistake: a forward difference (Eq. (21)) where the central one is asked.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::forward {

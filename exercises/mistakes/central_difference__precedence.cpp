@@ -1,5 +1,5 @@
 // Typical mistake: "/ 2 * h", which C++ reads as (… / 2) · h.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::precedence {

@@ -1,5 +1,5 @@
 // Typical mistake: db summed over the positions of example r = 0 only.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

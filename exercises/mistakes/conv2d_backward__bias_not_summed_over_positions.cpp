@@ -1,5 +1,5 @@
 // Typical mistake: db takes δ at (h', w') = (0, 0) only.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: the draft's Eq. (43): dW divided by the batch size R.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

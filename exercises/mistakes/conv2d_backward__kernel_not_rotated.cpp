@@ -1,5 +1,5 @@
 // Typical mistake: dX uses W(c', c, j, i) where Eq. (42) needs the kernel rotated by 180°.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

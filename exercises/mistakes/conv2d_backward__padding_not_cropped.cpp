@@ -1,5 +1,5 @@
 // Typical mistake: dX returned for the padded input X̃, of shape (R, C, H + 2p, W + 2p).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: the draft's Eqs. (41) and (43) with h' + j: δ not dilated, dW reads X̃ at h' + j.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: the bias b is never added.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: the kernel rotated by 180° in the forward pass (a textbook convolution, not Eq. (39)).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: the sum is restarted for every input channel, so Y keeps the last channel only.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

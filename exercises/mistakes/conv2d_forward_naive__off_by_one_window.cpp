@@ -1,5 +1,5 @@
 // Typical mistake: the sum over j stops at kH − 2, so the last row of every window is left out.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: H' and W' swapped: Y has shape (R, C', W', H').
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

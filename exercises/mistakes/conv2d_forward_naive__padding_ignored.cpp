@@ -1,5 +1,5 @@
 // Typical mistake: X read at (s·h' + j, s·w' + i) without the shift by p: all padding ends up bottom and right.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: the draft's Eq. (39): windows start at h' + j instead of s·h' + j.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: ∂L/∂b taken from one example (the last row) instead of Eq. (33)'s sum over the batch.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::bias_not_summed {

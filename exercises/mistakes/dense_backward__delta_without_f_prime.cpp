@@ -1,5 +1,5 @@
 // Typical mistake: δ^(l) = δ^(l+1) W^(l)T, forgetting the factor f′(X W + b) of Eq. (31).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::delta_without_f_prime {

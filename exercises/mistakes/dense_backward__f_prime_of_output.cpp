@@ -1,5 +1,5 @@
 // Typical mistake: f′ evaluated at the output f(Z) instead of at Z = X W + b (Eqs. (31)–(33)).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::f_prime_of_output {

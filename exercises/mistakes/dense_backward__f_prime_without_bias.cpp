@@ -1,5 +1,5 @@
 // Typical mistake: f′ evaluated at X W, without the bias b.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::f_prime_without_bias {

@@ -1,5 +1,5 @@
 // Typical mistake: the weight read transposed in the δ recursion: W(j, i) from W's memory as if it were m×n, instead of Eq. (31)'s G W^(l)T.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::weight_transposed {

@@ -1,5 +1,5 @@
 // Typical mistake: f applied to X W, and b added after it: f(X W) + b.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::activation_before_bias {

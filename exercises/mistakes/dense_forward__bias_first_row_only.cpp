@@ -1,5 +1,5 @@
 // Typical mistake: the bias added to the first example only, not to every row of the batch (Eq. (7)).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::bias_first_row_only {

@@ -1,5 +1,5 @@
 // Typical mistake: X W + b without f — the affine part of Eq. (7) only.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::no_activation {

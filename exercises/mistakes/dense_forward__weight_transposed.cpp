@@ -1,5 +1,5 @@
 // Typical mistake: W read as if it were stored m×n: W[j·n + i] for W(i, j).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::weight_transposed {

@@ -1,5 +1,5 @@
 // Typical mistake: only the element counts compared, so (2, 3) and (3, 2) pass.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch01_notation.hpp"
 
 namespace ex::mistake::count_check_only {

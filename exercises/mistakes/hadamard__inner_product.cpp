@@ -1,5 +1,5 @@
 // Typical mistake: Σ A_i B_i, the inner product, instead of the tensor of products.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch01_notation.hpp"
 
 namespace ex::mistake::inner_product {

@@ -1,5 +1,5 @@
 // Typical mistake: loops over dim(0)·dim(1) elements, as for a matrix, whatever the rank.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch01_notation.hpp"
 
 namespace ex::mistake::matrix_loop_only {

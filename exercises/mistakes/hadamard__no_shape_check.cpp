@@ -1,5 +1,5 @@
 // Typical mistake: no shape check: different shapes multiplied element by element in storage order.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch01_notation.hpp"
 
 namespace ex::mistake::no_shape_check {

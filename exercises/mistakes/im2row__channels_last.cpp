@@ -1,5 +1,5 @@
 // Typical mistake: the columns run channel-fastest, (j·kW + i)·C + c.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

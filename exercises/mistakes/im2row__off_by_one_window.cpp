@@ -1,5 +1,5 @@
 // Typical mistake: every window starts one column to the right (s·w' + i + 1).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

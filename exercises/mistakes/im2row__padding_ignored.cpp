@@ -1,5 +1,5 @@
 // Typical mistake: windows read from X itself at (s·h', s·w'), without the shift by p.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: the rows run over the output pixels column by column, (r·W' + w')·H' + h'.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: windows start at (h', w') instead of (s·h', s·w').
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

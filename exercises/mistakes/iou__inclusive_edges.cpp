@@ -2,7 +2,7 @@
 // detection code, although nn::Box's x2 and y2 are exclusive.
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch08_detection.hpp"
 
 namespace ex::mistake::inclusive_edges {

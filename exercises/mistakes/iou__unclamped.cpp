@@ -2,7 +2,7 @@
 // direction give a negative "intersection", and apart in both a positive one.
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch08_detection.hpp"
 
 namespace ex::mistake::unclamped {

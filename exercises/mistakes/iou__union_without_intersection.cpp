@@ -1,7 +1,7 @@
 // Typical mistake: the union taken as |A| + |B|, the intersection not subtracted.
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch08_detection.hpp"
 
 namespace ex::mistake::union_without_intersection {

@@ -2,7 +2,7 @@
 // the vector 2(ŷ − y) belongs (here divided by R like the right answer, and put in every element).
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::draft_norm {

@@ -1,5 +1,5 @@
 // Typical mistake: the mean over all R·m elements instead of the R rows.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::mean_over_elements {

@@ -1,5 +1,5 @@
 // Typical mistake: (ŷ − y)/R: the 2 of the derivative of the square forgotten.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::missing_two {

@@ -1,6 +1,6 @@
 // Typical mistake: 2(ŷ − y) without the 1/R of the batch mean — the gradient of the sum over the
 // batch, not of the loss L = (1/R) Σ_r ‖ŷ_r − y_r‖².
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::no_mean {

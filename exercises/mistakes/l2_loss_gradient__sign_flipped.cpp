@@ -1,5 +1,5 @@
 // Typical mistake: 2(y − ŷ)/R: the difference taken the wrong way round.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::sign_flipped {

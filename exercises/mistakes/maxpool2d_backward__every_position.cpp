@@ -1,6 +1,6 @@
 // Typical mistake: δ of a window sent to every position of the window (as if pooling averaged
 // without dividing), instead of only to its maximum (Eq. (51)).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 
 namespace ex::mistake::every_position {

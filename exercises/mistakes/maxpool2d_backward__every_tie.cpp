@@ -2,7 +2,7 @@
 // equals the window's maximum receives δ, so a tie counts δ twice.
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 
 namespace ex::mistake::every_tie {

@@ -1,6 +1,6 @@
 // Typical mistake: '>=' in the argmax search, so on a tie the LAST maximum of the window (in
 // row-major order) receives δ instead of the first.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 
 namespace ex::mistake::last_tie {

@@ -1,6 +1,6 @@
 // Typical mistake: the running maximum starts at 0 (with the argmax at the window's corner), so
 // in a window whose values are all negative δ goes to the corner instead of the maximum.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 
 namespace ex::mistake::max_from_zero {

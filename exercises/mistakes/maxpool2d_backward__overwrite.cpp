@@ -1,6 +1,6 @@
 // Typical mistake: overlapping windows (s < k) overwrite each other's δ at a shared maximum
 // ('=' instead of '+='), instead of summing them (Eq. (51) and the text below it).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 
 namespace ex::mistake::overwrite {

@@ -1,7 +1,7 @@
 // Typical mistake: the running maximum starts at 0, so a window whose values are all negative gives 0.
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,7 +1,7 @@
 // Typical mistake: the stride is ignored: windows start at (h′, w′) instead of (h′s, w′s).
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 #include "nn/output_size.hpp"
 

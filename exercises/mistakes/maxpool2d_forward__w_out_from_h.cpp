@@ -1,7 +1,7 @@
 // Typical mistake: W′ computed from H (W′ := H′), so a non-square output gets the wrong width.
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,7 +1,7 @@
 // Typical mistake: the window loops stop at k − 1, so the window is (k − 1)×(k − 1).
 #include <algorithm>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch06_maxpool.hpp"
 #include "nn/output_size.hpp"
 

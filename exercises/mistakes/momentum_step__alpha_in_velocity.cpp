@@ -1,5 +1,5 @@
 // Typical mistake: α folded into the velocity: v ← μv + αg, θ ← θ − v.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::alpha_in_velocity {

@@ -1,5 +1,5 @@
 // Typical mistake: v ← μv + (1 − μ)g, the moving average of Adam's first moment.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::dampened {

@@ -1,5 +1,5 @@
 // Typical mistake: θ stepped with the previous velocity, then v updated: the two lines swapped.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::theta_with_old_velocity {

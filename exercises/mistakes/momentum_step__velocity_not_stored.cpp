@@ -1,5 +1,5 @@
 // Typical mistake: the new velocity kept in a local variable, so `velocity` never changes.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::velocity_not_stored {

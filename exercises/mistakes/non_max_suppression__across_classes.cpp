@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch08_detection.hpp"
 
 namespace ex::mistake::across_classes {

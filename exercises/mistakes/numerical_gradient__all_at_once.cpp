@@ -1,5 +1,5 @@
 // Typical mistake: every element perturbed at once: the slope along (1, …, 1), copied into every element.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::all_at_once {

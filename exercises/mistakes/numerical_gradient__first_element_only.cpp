@@ -1,5 +1,5 @@
 // Typical mistake: only element 0 perturbed; the rest of the gradient left at 0.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::first_element_only {

@@ -1,5 +1,5 @@
 // Typical mistake: the forward difference (L(X + h e_i) − L(X))/h of Eq. (21) as written.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::forward {

@@ -1,5 +1,5 @@
 // Typical mistake: element i moved to x_i + h and x_i − h, but never put back to x_i.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::not_put_back {

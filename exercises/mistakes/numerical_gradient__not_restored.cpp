@@ -1,5 +1,5 @@
 // Typical mistake: the perturbed copies X + h and X − h made once and never reset: x_i stays at x_i ± h.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::not_restored {

@@ -1,5 +1,5 @@
 // Typical mistake: returning ReLU(x) itself instead of its derivative, Eq. (13).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::returns_relu {

@@ -1,5 +1,5 @@
 // Typical mistake: the sign function, −1 for negative x.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::sign {

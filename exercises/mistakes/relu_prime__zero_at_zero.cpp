@@ -1,5 +1,5 @@
 // Typical mistake: ReLU′(0) = 0 (x > 0 instead of x ≥ 0), against Eq. (13)'s choice of 1.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::zero_at_zero {

@@ -1,5 +1,5 @@
 // Typical mistake: every pixel divided by the number of windows that cover it (the inverse, not the adjoint).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

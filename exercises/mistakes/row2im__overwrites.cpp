@@ -1,5 +1,5 @@
 // Typical mistake: entries assigned (=) instead of added, so overlapping windows overwrite each other.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: entries put back at (s·h' + j, s·w' + i) of X, without the shift by p.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch04_convolution.hpp"
 #include "nn/output_size.hpp"
 

@@ -1,5 +1,5 @@
 // Typical mistake: the gradient scaled by α twice: θ − α²g.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::alpha_squared {

@@ -1,5 +1,5 @@
 // Typical mistake: θ − ∂L/∂θ: the learning rate forgotten.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::no_alpha {

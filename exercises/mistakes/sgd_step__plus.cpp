@@ -1,5 +1,5 @@
 // Typical mistake: θ + α ∂L/∂θ — uphill, instead of Eq. (20)'s θ − α ∂L/∂θ.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::plus {

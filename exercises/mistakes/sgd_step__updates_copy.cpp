@@ -1,5 +1,5 @@
 // Typical mistake: the step taken on a copy of θ, which is thrown away.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::updates_copy {

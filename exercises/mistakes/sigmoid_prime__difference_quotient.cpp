@@ -1,7 +1,7 @@
 // Typical mistake: a difference quotient of σ returned instead of Eq. (11).
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::difference_quotient {

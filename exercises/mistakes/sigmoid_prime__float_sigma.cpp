@@ -1,7 +1,7 @@
 // Typical mistake: σ computed in float, then Eq. (11) in double.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::float_sigma {

@@ -1,7 +1,7 @@
 // Typical mistake: σ(x)(1 + σ(x)) instead of Eq. (11)'s σ(x)(1 − σ(x)).
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::one_plus_sigma {

@@ -2,7 +2,7 @@
 // gives ∞/∞ = NaN for x < −710 in double.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::overflows {

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch03_dense.hpp"
 
 namespace ex::mistake::naive_exp {

@@ -1,7 +1,7 @@
 // Typical mistake: tanh written out by hand with exponentials, NaN in the tails.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::handmade_tanh_overflows {

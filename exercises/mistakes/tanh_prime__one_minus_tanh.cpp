@@ -1,7 +1,7 @@
 // Typical mistake: 1 − tanh(x), the square forgotten.
 #include <cmath>
 
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::one_minus_tanh {

@@ -1,5 +1,5 @@
 // Typical mistake: 1 − x² (squaring the input) instead of Eq. (12)'s 1 − tanh²(x).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch02_activations.hpp"
 
 namespace ex::mistake::one_minus_x_squared {

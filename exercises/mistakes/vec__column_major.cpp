@@ -1,5 +1,5 @@
 // Typical mistake: column-major order, r fastest: k = ((w·H + h)·C + c)·R + r.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch01_notation.hpp"
 
 namespace ex::mistake::column_major {

@@ -1,5 +1,5 @@
 // Typical mistake: the elements copied in the right order into a tensor of X's shape (R, C, H, W).
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch01_notation.hpp"
 
 namespace ex::mistake::keeps_shape {

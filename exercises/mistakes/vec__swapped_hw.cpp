@@ -1,5 +1,5 @@
 // Typical mistake: each image read column by column: k = ((r·C + c)·W + w)·H + h.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch01_notation.hpp"
 
 namespace ex::mistake::swapped_hw {

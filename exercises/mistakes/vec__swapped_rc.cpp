@@ -1,5 +1,5 @@
 // Typical mistake: channels before examples: k = ((c·R + r)·H + h)·W + w.
-#include "check.hpp"
+#include "mistake.hpp"
 #include "ex/ch01_notation.hpp"
 
 namespace ex::mistake::swapped_rc {

@@ -15,7 +15,7 @@ BatchNormForward batchnorm_forward(const nn::Tensor<double>& X, const nn::Tensor
   //   μ_c = Σ X / N (Eq. (52)),  σ²_c = Σ (X − μ_c)² / N (Eq. (53), divided by N, not N − 1),
   //   X̂ = (X − μ_c) / √(σ²_c + ε) (Eq. (54)),  Y = γ_c X̂ + β_c (Eq. (55)).
   // Return {Y in X's shape, μ of shape (C), σ² of shape (C)}.
-  throw nn::not_done("Exercise 4.2.7a — batchnorm_forward, Eqs. (52)-(55)");
+  throw nn::not_done("Exercise 4.2.7a — batchnorm_forward, Eqs. (52)–(55)");
 }
 
 }  // namespace ex

@@ -18,7 +18,7 @@ nn::Conv2dGradients<double> conv2d_backward(const nn::Tensor<double>& dY, const 
   //               2. rotate every kernel by 180°: rot(W)(c', c, j, i) = W(c', c, kH−1−j, kW−1−i);
   //               3. dX̃(r, c, h, w) = Σ_c' Σ_j Σ_i rot(W)(c', c, j, i) D(r, c', h + j, w + i);
   //               4. crop: dX(r, c, h, w) = dX̃(r, c, h + p, w + p).
-  throw nn::not_done("Exercise 4.2.2a — conv2d_backward, Eqs. (40)-(43)");
+  throw nn::not_done("Exercise 4.2.2a — conv2d_backward, Eqs. (40)–(43)");
 }
 
 }  // namespace ex

@@ -17,7 +17,7 @@ nn::Tensor<double> conv2d_forward_naive(const nn::Tensor<double>& X, const nn::T
   //    where X̃ is X with p zeros around it (Figure 7): X̃(.., hp, wp) = X(.., hp − p, wp − p)
   //    inside, 0 outside. Note the s: the draft's Eq. (39) forgets it (Eqs. (37)-(38) define it).
   // 3. Add b(c').
-  throw nn::not_done("Exercise 4.2.1a — conv2d_forward_naive, Eq. (39)");
+  throw nn::not_done("Exercise 4.2.1a — conv2d_forward_naive, Eqs. (34)–(39)");
 }
 
 }  // namespace ex

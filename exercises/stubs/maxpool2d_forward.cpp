@@ -14,7 +14,7 @@ nn::Tensor<double> maxpool2d_forward(const nn::Tensor<double>& X, std::size_t k,
   // 2. Eq. (49): Y(r, c, h', w') = the maximum of X(r, c, h'·s + j, w'·s + i) over 0 ≤ j < k,
   //    0 ≤ i < k (not ≤ k: the draft's window is one too wide). Start the running maximum from
   //    a value of the window, since every value of a window may be negative.
-  throw nn::not_done("Exercise 4.2.5a — maxpool2d_forward, Eq. (49)");
+  throw nn::not_done("Exercise 4.2.5a — maxpool2d_forward, Eqs. (46)–(49)");
 }
 
 }  // namespace ex

@@ -11,7 +11,7 @@ std::vector<std::size_t> non_max_suppression(const std::vector<nn::Detection>& d
   // 2. Go down that order; keep index n unless a detection kept before it has the same image,
   //    the same label and nn::iou(kept box, box n) > iou_threshold (strictly greater).
   // 3. Return the kept indices in the order they were kept.
-  throw nn::not_done("Exercise 1.3b — non_max_suppression, Eq. (D11)");
+  throw nn::not_done("Exercise 1.3b — non_max_suppression, Eq. (D11), greedy");
 }
 
 }  // namespace ex

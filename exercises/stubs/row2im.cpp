@@ -17,7 +17,7 @@ nn::Tensor<double> row2im(const nn::Tensor<double>& rows, const nn::Shape& x_sha
   //   X(r, c, s·h' + j − p, s·w' + i − p) += rows(...)   if that position lies inside X,
   //   nothing                                           if it lies in the padding.
   // Add (+=), don't assign: when s < k the windows overlap and one pixel is in several rows.
-  throw nn::not_done("Exercise 4.2.1c — row2im, the adjoint of im2row");
+  throw nn::not_done("Exercise 4.2.1c — row2im, Eq. (42), the adjoint of im2row");
 }
 
 }  // namespace ex

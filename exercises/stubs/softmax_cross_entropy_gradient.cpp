@@ -14,7 +14,7 @@ nn::Tensor<double> softmax_cross_entropy_gradient(const nn::Tensor<double>& Z, c
   //   ∂L/∂z_rk = (p_rk − [k = labels[r]]) / R
   // Scores may be as large as ±1000, where e^z overflows: subtract the row's maximum first
   // (p does not change).
-  throw nn::not_done("Exercise 4.1l — softmax_cross_entropy_gradient");
+  throw nn::not_done("Exercise 4.1l — softmax_cross_entropy_gradient, §4.1.2");
 }
 
 }  // namespace ex

@@ -133,4 +133,17 @@ TEST_CASE("overlapping windows that share a tied maximum: the library's δ^(l) i
   CHECK(g(0, 0, 0, 0) == 0.5);  // window 1: the first of the tie (4, 4)
   CHECK(g(0, 0, 0, 1) == 2.0);  // window 2: its only maximum, the shared 4
   CHECK(worst_violation(X, delta, spec, g) <= 1e-12);
+  // the shared 4: from the left only window 2 moves with it (slope 2.0), from the right both
+  // (2.0 + 0.5); the library's 2.0 lies between, on the lower edge (margin as above)
+  const auto L = [&](const Tensor<double>& x) { return pooled_loss(x, delta, spec); };
+  for (double h : {1e-1, 1e-6}) {
+    Tensor<double> up = X, down = X;
+    up(0, 0, 0, 1) += h;
+    down(0, 0, 0, 1) -= h;
+    const double right = (L(up) - L(X)) / h, left = (L(X) - L(down)) / h;
+    CHECK(left == Approx(2.0).margin(1e-8));
+    CHECK(right == Approx(2.5).margin(1e-8));
+    CHECK(left - 1e-8 <= g(0, 0, 0, 1));
+    CHECK(g(0, 0, 0, 1) <= right + 1e-8);
+  }
 }
