@@ -42,6 +42,7 @@ fi
 # Build once, keeping the compiler's output: on an error it is shown once, without make's own
 # progress lines; warnings in your files are shown but do not stop the checks.
 jobs="${JOBS:-$(nproc)}"
+make_noise='^\[ *[0-9]+%\]|^g?make(\[[0-9]+\])?: |^Consolidate compiler generated'  # make's own lines
 # On the first run, which compiles the library, the checks and the catalogue of mistakes, the
 # build's progress every 10 %; later runs rebuild a file or two and say nothing.
 progress() {
@@ -52,13 +53,13 @@ progress() {
 cmake --build "$build" --target exercise_check -j "$jobs" 2>&1 | progress
 if [ "${PIPESTATUS[0]}" -ne 0 ]; then
   echo "exercises: your code does not compile; the compiler says:" >&2
-  grep -v -E '^\[ *[0-9]+%\]|^g?make(\[[0-9]+\])?: |^Consolidate compiler generated' "$log" >&2
+  grep -v -E "$make_noise" "$log" >&2
   echo "exercises: fix the first error above, then run this again (the full log: $log)" >&2
   exit 3
 fi
 if grep -q "warning:" "$log"; then
   echo "exercises: your code compiles, with warnings (they do not stop the checks):"
-  grep -v -E '^\[ *[0-9]+%\]|^g?make(\[[0-9]+\])?: ' "$log"
+  grep -v -E "$make_noise" "$log"
   echo
 fi
 "$build/exercises/exercise_check" "${args[@]}"

@@ -16,14 +16,6 @@ namespace {
 
 using ex::check::Answer;
 
-nn::Tensor<double> uniform(const nn::Shape& shape, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-2, 2);
-  nn::Tensor<double> t(shape);
-  for (auto& v : t) v = u(rng);
-  return t;
-}
-
 const char* const kDiffer = "A and B of different shapes";
 const char* const kSameCount = "different shapes with the same element count";
 const char* const kOtherCount = "different element counts";
@@ -54,8 +46,8 @@ NN_EXERCISE_CHECK(hadamard, "3a", "Eq. (5)",
                                          nn::Shape{3, 2, 5, 4}};
   std::uint64_t seed = 700;
   for (std::size_t k = 0; k < shapes.size(); ++k) {
-    const auto A = uniform(shapes[k], seed++);
-    auto B = uniform(shapes[k], seed++);
+    const auto A = ex::check::uniform_tensor(shapes[k], -2, 2, seed++);
+    auto B = ex::check::uniform_tensor(shapes[k], -2, 2, seed++);
     if (k + 1 == shapes.size())
       for (std::size_t i = 0; i < B.size(); i += 4) B[i] = 0.0;
     check.add({"A and B of shape " + shapes[k].str() + ", uniform in [−2, 2]" + (k + 1 == shapes.size() ? ", every fourth B_i = 0" : ""),
@@ -73,7 +65,7 @@ NN_EXERCISE_CHECK(hadamard, "3a", "Eq. (5)",
       {nn::Shape{3, 4}, nn::Shape{3, 5}},
   };
   for (const auto& [sa, sb] : mismatched) {
-    const auto A = uniform(sa, seed++), B = uniform(sb, seed++);
+    const auto A = ex::check::uniform_tensor(sa, -2, 2, seed++), B = ex::check::uniform_tensor(sb, -2, 2, seed++);
     check.add({"A of shape " + sa.str() + ", B of shape " + sb.str() + ": must throw nn::shape_error",
                {kDiffer, sa.size() == sb.size() ? kSameCount : kOtherCount},
                [A, B](Fn f) {
@@ -136,7 +128,7 @@ NN_EXERCISE_CHECK(vec, "3b", "Eq. (22)",
                vec_tags(shapes[k]), [X](Fn f) { return Answer{{"vec(X)", f(X)}}; },
                [X] { return Answer{{"vec(X)", nn::vec(X)}}; }, 0, "nn::vec"});
   }
-  const auto X = uniform(nn::Shape{2, 3, 5, 4}, 799);
+  const auto X = ex::check::uniform_tensor(nn::Shape{2, 3, 5, 4}, -2, 2, 799);
   check.add({"X of shape (R, C, H, W) = (2, 3, 5, 4), uniform in [−2, 2]", vec_tags(X.shape()),
              [X](Fn f) { return Answer{{"vec(X)", f(X)}}; }, [X] { return Answer{{"vec(X)", nn::vec(X)}}; }, 0,
              "nn::vec"});

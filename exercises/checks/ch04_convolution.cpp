@@ -91,11 +91,7 @@ std::string geometry_label(const Geometry& g, bool kernels) {
 
 // Uniform in [−1, 1]: both signs, and a kernel that is not symmetric.
 nn::Tensor<double> random_tensor(const nn::Shape& shape, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-1, 1);
-  nn::Tensor<double> t(shape);
-  for (auto& v : t) v = u(rng);
-  return t;
+  return ex::check::uniform_tensor(shape, -1, 1, seed);
 }
 
 bool asymmetric(const nn::Tensor<double>& W) {

@@ -38,11 +38,7 @@ struct Input {
 };
 
 nn::Tensor<double> uniform(const nn::Shape& shape, double a, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(-a, a);
-  nn::Tensor<double> t(shape);
-  for (auto& v : t) v = u(rng);
-  return t;
+  return ex::check::uniform_tensor(shape, -a, a, seed);
 }
 
 // Moderate values of both signs, never exactly 0.

@@ -23,6 +23,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -53,6 +54,10 @@ inline Part scalar(std::string name, double v) { return {std::move(name), nn::Te
 inline Part values(std::string name, const std::vector<double>& v) {
   return {std::move(name), nn::Tensor<double>(nn::Shape{v.size()}, v)};
 }
+
+/// @brief A tensor of values drawn uniformly from [lo, hi) by std::mt19937_64(seed), in
+///        row-major order: the random inputs of the checks, the same on every run.
+nn::Tensor<double> uniform_tensor(const nn::Shape& shape, double lo, double hi, std::uint64_t seed);
 
 /// @brief One case of a check: inputs (captured by the lambdas), the right answer, and what is
 ///        special about the inputs.

@@ -2,6 +2,7 @@
 // comparison every check uses.
 #include <algorithm>
 #include <cstdio>
+#include <random>
 
 #include "check.hpp"
 
@@ -11,6 +12,23 @@ std::vector<Exercise>& registry() {
   static std::vector<Exercise> r;
   return r;
 }
+
+nn::Tensor<double> uniform_tensor(const nn::Shape& shape, double lo, double hi, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(lo, hi);
+  nn::Tensor<double> t(shape);
+  for (auto& v : t) v = u(rng);
+  return t;
+}
+
+namespace {
+// The part named `name` of an answer, or nullptr.
+const Part* find_part(const Answer& a, const std::string& name) {
+  for (const auto& p : a)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+}  // namespace
 
 std::string multi_index(const nn::Shape& s, std::size_t i) {
   std::vector<std::size_t> idx(s.rank());
@@ -33,8 +51,8 @@ std::string first_difference(const Answer& got, const Answer& want, double tol,
                              const std::vector<std::string>& element_names, std::string& part_name) {
   for (const auto& w : want) {
     part_name = w.name;
-    const auto g = std::find_if(got.begin(), got.end(), [&](const Part& p) { return p.name == w.name; });
-    if (g == got.end()) return w.name + " is missing from the answer";
+    const Part* g = find_part(got, w.name);
+    if (!g) return w.name + " is missing from the answer";
     if (g->value.shape() != w.value.shape())
       return w.name + " has shape " + g->value.shape().str() + ", expected " + w.value.shape().str();
     for (std::size_t i = 0; i < w.value.size(); ++i) {
@@ -52,11 +70,7 @@ std::string first_difference(const Answer& got, const Answer& want, double tol,
 }
 
 std::string common_factor(const Answer& got, const Answer& want, const std::string& name) {
-  const Part *g = nullptr, *w = nullptr;
-  for (const auto& p : got)
-    if (p.name == name) g = &p;
-  for (const auto& p : want)
-    if (p.name == name) w = &p;
+  const Part *g = find_part(got, name), *w = find_part(want, name);
   if (!g || !w || g->value.shape() != w->value.shape()) return "";
   double k = 0;
   std::size_t nonzero = 0;
@@ -80,12 +94,7 @@ std::string common_factor(const Answer& got, const Answer& want, const std::stri
 
 bool matches(const Answer& student, const Answer& mistake, const Answer& truth) {
   for (const auto& m : mistake) {
-    auto named = [&](const Answer& a) -> const Part* {
-      for (const auto& p : a)
-        if (p.name == m.name) return &p;
-      return nullptr;
-    };
-    const Part *s = named(student), *t = named(truth);
+    const Part *s = find_part(student, m.name), *t = find_part(truth, m.name);
     if (!s || s->value.shape() != m.value.shape()) return false;
     for (std::size_t i = 0; i < m.value.size(); ++i) {
       const double a = s->value[i], b = m.value[i];
