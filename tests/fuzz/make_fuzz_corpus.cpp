@@ -1,13 +1,14 @@
 // Writes the fuzzers' seed corpora: small valid files of every kind each reader takes, and the
 // hostile files of tests/hostile/ (so a fuzzer starts next to the inputs that once broke us).
 //
-//   make_fuzz_corpus DIR      → DIR/idx, DIR/png, DIR/model, DIR/wider_face
+//   make_fuzz_corpus DIR      → DIR/idx, DIR/png, DIR/model, DIR/wider_face, DIR/npy
 #include <iostream>
 #include <limits>
 
 #include "../hostile/hostile_files.hpp"
 #include "nn/data/idx.hpp"
 #include "nn/data/image.hpp"
+#include "nn/data/npy.hpp"
 #include "nn/data/wider_face.hpp"
 
 namespace fs = std::filesystem;
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
   }
   const fs::path dir = argv[1];
   fs::remove_all(dir);
-  for (const char* d : {"idx", "png", "model", "wider_face"}) fs::create_directories(dir / d);
+  for (const char* d : {"idx", "png", "model", "wider_face", "npy"}) fs::create_directories(dir / d);
 
   // IDX: images and labels, plain and gzipped, and a gzip of more than the header promises
   nn::IdxImages im{2, 3, 4, {}};
@@ -60,6 +61,19 @@ int main(int argc, char** argv) {
         "0--Parade/a.jpg\n2\n449 330 122 149 0 0 0 0 0 0\n1 2 3 4 2 1 1 1 2 1\n1--H/b.png\n0\n0 0 0 0 0 0 0 0 0 0\n");
   write(dir / "wider_face" / "crlf.txt", "x/y.JPG\r\n1\r\n5 5 10 12 1 0 0 0 1 0\r\n");
   write(dir / "wider_face" / "overflow.txt", "a.jpg\n1\n9223372036854775807 36 1 32 0 0 0 0 0 0\n");
+  // .npy: a written <f8 array, each other dtype, versions 2.0 and 3.0, a 0-d array, and the hostile shape
+  nn::write_npy(dir / "npy" / "f8.npy", {2, 3}, {0, 0.25, 0.5, 0.75, 1, -2});
+  const auto npy = [](const std::string& descr, const std::string& shape) {
+    return "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+  };
+  write(dir / "npy" / "f4.npy", npy_file(npy("<f4", "(2,)"), std::string("\0\0\0\x3f\0\0\x80\xbf", 8)));
+  write(dir / "npy" / "u1.npy", npy_file(npy("|u1", "(1, 3)"), "\x01\x7f\xff"));
+  write(dir / "npy" / "i4.npy", npy_file(npy("<i4", "(1,)"), std::string("\xf9\xff\xff\xff", 4)));
+  write(dir / "npy" / "i8.npy", npy_file(npy("<i8", "(1,)"), std::string("\x07\0\0\0\0\0\0\0", 8)));
+  write(dir / "npy" / "v2.npy", npy_file("{'shape': (1,), 'descr': '<f8', 'fortran_order': False}", std::string(8, '\0'), 2));
+  write(dir / "npy" / "v3.npy", npy_file(npy("|u1", "(2, 1)"), "\x02\x03", 3));
+  write(dir / "npy" / "scalar.npy", npy_file(npy("<f8", "()"), std::string(8, '\0')));
+  write(dir / "npy" / "huge_shape.npy", npy_huge_shape());
   std::cout << "make_fuzz_corpus: wrote the seed corpora into " << dir.string() << "\n";
   return 0;
 }

@@ -174,6 +174,27 @@ inline std::string idx_gzip_bomb(std::size_t inflated = std::size_t(3) << 29) {
   return gzip_with_zeros(idx_images_header(1, 28, 28), inflated - 16);
 }
 
+// ---- NumPy .npy ----------------------------------------------------------------------------------
+
+/// An .npy file of format version `major`.0 with the header `dict` (padded with spaces to a
+/// multiple of 64 bytes, then a newline) followed by `body`: any header can be made, well-formed or not.
+inline std::string npy_file(const std::string& dict, const std::string& body, int major = 1) {
+  const std::size_t prefix = major == 1 ? 10 : 12;
+  std::string header = dict;
+  header.append((64 - (prefix + header.size() + 1) % 64) % 64, ' ');
+  header += '\n';
+  std::string s("\x93NUMPY", 6);
+  s += char(major);
+  s += '\0';
+  for (std::size_t k = 0; k < prefix - 8; ++k) s += char((header.size() >> (8 * k)) & 0xffu);
+  return s + header + body;
+}
+
+/// A 128-byte .npy file whose header declares 2^40 doubles (8 TiB) and which holds none.
+inline std::string npy_huge_shape() {
+  return npy_file("{'descr': '<f8', 'fortran_order': False, 'shape': (1048576, 1048576), }", "");
+}
+
 // ---- model files ---------------------------------------------------------------------------------
 
 /// A small valid model for 1×28×28 inputs: Conv2d 1→2 k3 p1, BatchNorm2d, ReLU, MaxPool 2,

@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
   write(idx4 / "train-images-idx3-ubyte.gz", gzip_with_zeros(idx_images_header(342392, 28, 28), std::size_t(342392) * 784));
   for (const char* f : {"train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte", "t10k-images-idx3-ubyte"}) fs::copy_file(idx / f, idx4 / f);
 
+  // NumPy .npy: the LFW subset of a --data folder, 128 bytes whose header declares 2^40 doubles
+  write(dir / "npy_huge_shape" / "faces" / "lfw_subset.npy", npy_huge_shape());
+
   // Model files: one valid, then each with one fault (the checksum always matches)
   const std::string good = small_model_bytes(dir / "scratch.nnm");
   write(dir / "model_good.nnm", good);

@@ -17,8 +17,10 @@
 #include "../hostile/hostile_files.hpp"
 #include "nn/data/idx.hpp"
 #include "nn/data/image.hpp"
+#include "nn/data/lfw.hpp"
 #include "nn/data/limits.hpp"
 #include "nn/data/model_io.hpp"
+#include "nn/data/npy.hpp"
 #include "nn/data/wider_face.hpp"
 #include "nn/errors.hpp"
 #include "nn/tools/files.hpp"
@@ -121,6 +123,27 @@ TEST_CASE("a gzip IDX stream is inflated only as far as its header promises", "[
   hostile::write(dir / "many.gz", hostile::gzip_with_zeros(hostile::idx_images_header(400000, 28, 28), 0));
   CHECK_THAT(error_of([&] { nn::read_idx_images(dir / "many.gz"); }),
              Contains("header dimensions too large: 400000 images of 28×28") && Contains("67108864 bytes"));
+}
+
+TEST_CASE("an .npy header declaring 2^40 values is refused before anything is allocated", "[hostile][npy]") {
+  const fs::path dir = fresh_dir("npy");
+  const fs::path huge = dir / "faces" / "lfw_subset.npy";
+  hostile::write(huge, hostile::npy_huge_shape());
+  CHECK(fs::file_size(huge) == 128);
+  const std::string limit = std::to_string(nn::limits::npy_values);
+  CHECK_THAT(error_of([&] { nn::read_npy(huge); }),
+             Contains(huge.string()) && Contains("shape (1048576, 1048576) holds 1099511627776 values, more than the " + limit));
+  CHECK_THAT(error_of([&] { nn::load_lfw_subset(dir); }), Contains(huge.string()) && Contains("1099511627776 values"));
+  // the edge: 2^24 byte values (a sparse body of zeros) are read, one more is not
+  const fs::path edge = dir / "edge.npy", over = dir / "over.npy";
+  const std::string header = hostile::npy_file("{'descr': '|u1', 'fortran_order': False, 'shape': (" + limit + ",), }", "");
+  hostile::write(edge, header);
+  fs::resize_file(edge, header.size() + nn::limits::npy_values);
+  CHECK(nn::read_npy(edge).values.size() == nn::limits::npy_values);
+  hostile::write(over, hostile::npy_file("{'descr': '|u1', 'fortran_order': False, 'shape': (" +
+                                          std::to_string(nn::limits::npy_values + 1) + ",), }", ""));
+  fs::resize_file(over, header.size() + nn::limits::npy_values + 1);
+  CHECK_THAT(error_of([&] { nn::read_npy(over); }), Contains("holds " + std::to_string(nn::limits::npy_values + 1) + " values"));
 }
 
 TEST_CASE("model files: every field of a layer line is checked and named", "[hostile][model-io]") {

@@ -28,6 +28,11 @@ constexpr std::size_t png_chunk_bytes = std::size_t(8) << 20;
 /// @brief Bytes of one (decompressed) IDX file: 64 MiB (MNIST's training images: 45 MiB). The
 /// compressed file, its bytes and the float tensor made from them take at most 6 × 64 = 384 MiB.
 constexpr std::size_t idx_bytes = std::size_t(64) << 20;
+/// @brief Bytes of one NumPy `.npy` file: 64 MiB (scikit-image's LFW subset: 1 MB).
+constexpr std::size_t npy_file_bytes = std::size_t(64) << 20;
+/// @brief Values of one `.npy` array, the product of its shape: 2^24, whose doubles take 128 MiB
+/// (the LFW subset holds 200 × 25 × 25 = 125,000).
+constexpr std::size_t npy_values = std::size_t(1) << 24;
 /// @brief Bytes of a model file: 256 MiB (LeNet-5 with batch norm: 178 KiB).
 constexpr std::size_t model_file_bytes = std::size_t(256) << 20;
 /// @brief Channels, features or kernel size of one layer of a model file.
@@ -53,6 +58,9 @@ constexpr std::size_t text_line_bytes = std::size_t(1) << 16;
 constexpr std::size_t image_file_bytes = std::size_t(64) << 20;
 /// @brief Bytes of an annotation file (WIDER FACE's own hold one short line per face).
 constexpr std::size_t annotation_file_bytes = std::size_t(64) << 20;
+/// @brief Files and folders of an identity folder (one folder per person), counted while it is
+/// listed, before any image is read (LFW: 5,749 people, 13,233 images).
+constexpr std::size_t identity_folder_entries = std::size_t(1) << 16;
 /// @brief A box coordinate or size in an annotation file, pixels (2^24: no photo is wider).
 constexpr long box_coordinate = long(1) << 24;
 
