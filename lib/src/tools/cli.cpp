@@ -55,6 +55,7 @@ ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary
       ->type_name("N")
       ->default_str("42");
   for (const auto& f : extra.files) app.add_option(f.flag, *f.target, f.help)->type_name("FILE");
+  for (const auto& f : extra.folders) app.add_option(f.flag, *f.target, f.help)->type_name("DIR");
   std::vector<std::string> positional;
   if (extra.positional) app.add_option("FILE", positional, extra.positional_help)->type_name("");
 

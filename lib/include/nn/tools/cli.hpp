@@ -28,6 +28,7 @@ struct ExtraOptions {
     std::filesystem::path* target;   ///< set if the option is given
   };
   std::vector<File> files;                              ///< the file options
+  std::vector<File> folders;                            ///< options that take a folder, e.g. `--faces DIR` (same fields)
   std::string positional_help;                          ///< what the positional arguments are (empty: none allowed)
   std::vector<std::filesystem::path>* positional = nullptr;  ///< where they go
 };
