@@ -8,6 +8,12 @@ src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$src/build}"
 jobs="${JOBS:-$(nproc)}"
 step() { echo; echo "==> $*"; }
+t_start=$(date +%s)
+# fact PROGRAM KEY: the value PROGRAM saved in plots/PROGRAM.facts ("?" if it did not run)
+fact() {
+  [ -f "$src/plots/$1.facts" ] || { echo "?"; return; }
+  awk -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print "?" }' "$src/plots/$1.facts"
+}
 
 step "1/6 Debian packages";        bash "$src/scripts/install-deps.sh" main
 step "2/6 data (MNIST digits, photos)"; bash "$src/scripts/fetch-data.sh"
@@ -19,6 +25,16 @@ step "5/6 run every chapter program into $src/plots"
 cmake --build "$build" --target chapters
 step "6/6 docs";                   cmake --build "$build" --target docs
 echo
+echo "==> Results (each program's own numbers, from plots/*.facts)"
+echo "  digits, LeNet-5 + batch norm:      $(fact ch08_lenet_bn accuracy) % test accuracy"
+echo "  digit detection in scenes:         mAP@0.5 $(fact ch08_detect_digits map)"
+echo "  faces, LFW crops, 5-fold CV:       CNN $(fact ch08_real_faces cnn_accuracy) ± $(fact ch08_real_faces cnn_std) %," \
+     "logistic regression $(fact ch08_real_faces logistic_accuracy) ± $(fact ch08_real_faces logistic_std) %"
+echo "  held-out faces in held-out scenes: AP@0.5 $(fact ch08_real_faces scene_ap)"
+echo "  astronaut.png:                     IoU $(fact ch08_real_faces astronaut_iou) with the hand-labelled face;" \
+     "$(fact ch08_real_faces photo_false_positives) false positives on $(fact ch08_real_faces face_free_photos) face-free photos"
+echo
+echo "Total time: $(( $(date +%s) - t_start )) s"
 echo "Figures and tables: $src/plots/"
 echo "Docs:               $build/docs/html/index.html"
 echo "Exercises:          bash scripts/exercises.sh"
