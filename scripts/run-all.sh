@@ -16,7 +16,7 @@ fact() {
 }
 
 step "1/6 Debian packages";        bash "$src/scripts/install-deps.sh" main
-step "2/6 data (MNIST digits, photos)"; bash "$src/scripts/fetch-data.sh"
+step "2/6 data (MNIST digits, photos, LFW face crops)"; bash "$src/scripts/fetch-data.sh"
 step "3/6 configure ($build)"
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DNN_EXERCISES=solutions \
       -DNN_BUILD_TESTS=OFF -DNN_BUILD_CHAPTERS=ON -DNN_BUILD_DOCS=ON -DNN_BUILD_BENCHMARKS=ON
