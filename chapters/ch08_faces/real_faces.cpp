@@ -272,7 +272,14 @@ PhotoSet load_photos(const fs::path& annotations, const fs::path& images_dir) {
     p.names.push_back(rec.path);
     p.pictures.push_back(gray_picture(file));
     std::vector<nn::LabeledBox> f;
-    for (const nn::WiderFace& face : rec.faces) f.push_back(nn::LabeledBox{face.box, 0});
+    const nn::Tensor<float>& pic = p.pictures.back();
+    for (const nn::WiderFace& face : rec.faces) {
+      if (face.box.x2 > double(pic.dim(1)) || face.box.y2 > double(pic.dim(0)) || face.box.area() <= 0)
+        throw nn::data_error(annotations.string() + ":" + std::to_string(face.line) + ": the face " + face.box.str() +
+                             " is empty or not inside " + rec.path + " (" + std::to_string(pic.dim(1)) + " x " +
+                             std::to_string(pic.dim(0)) + " pixels)");
+      f.push_back(nn::LabeledBox{face.box, 0});
+    }
     p.faces.push_back(f);
   }
   return p;

@@ -2,7 +2,8 @@
 # scenes), which a second run is then given twice — as a positional photo and, through a
 # WIDER-format --annotations file written here, with one labelled box. The second run must
 # measure it ("Your annotated photographs: … faces found") and draw both; an annotation naming a
-# missing image must stop the program with exit 1, naming the file and its line.
+# missing image, or a box outside its image, must stop the program with exit 1, naming the file
+# and its line.
 # Usage: cmake -DPROGRAM=path -DOUT=dir -P run_real_faces_photos.cmake
 file(REMOVE_RECURSE "${OUT}")
 file(MAKE_DIRECTORY "${OUT}/first" "${OUT}/second" "${OUT}/nodata" "${OUT}/mine")
@@ -35,4 +36,11 @@ execute_process(COMMAND "${PROGRAM}" --quick --out "${OUT}/second" --data "${OUT
 if(NOT rc EQUAL 1 OR NOT err MATCHES "no-such.png .named in .*missing_bbx_gt.txt, line 4. does not exist")
   message(FATAL_ERROR "a missing image: exit ${rc}, message: ${err}")
 endif()
-message("the photographs were measured, drawn, and a missing one named")
+file(WRITE "${OUT}/mine/outside_bbx_gt.txt" "ch08_real_faces_scenes.png\n1\n5000 10 60 60 0 0 0 0 0 0\n")
+execute_process(COMMAND "${PROGRAM}" --quick --out "${OUT}/second" --data "${OUT}/nodata"
+                        --annotations "${OUT}/mine/outside_bbx_gt.txt"
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "outside_bbx_gt.txt:3: the face .5000.00, 10.00, 5060.00, 70.00. is empty or not inside")
+  message(FATAL_ERROR "a box outside its photo: exit ${rc}, message: ${err}")
+endif()
+message("the photographs were measured, drawn, and a missing one and a box outside its photo named")
