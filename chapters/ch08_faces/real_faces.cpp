@@ -346,8 +346,9 @@ struct UserPhotos {
 };
 
 int run(const nn::ChapterArgs& args, const UserPhotos& user) {
-  // A batch of 32 windows of 24 × 24 is too little work to share between threads: one thread
-  // runs this program faster than two.
+  // A batch of 32 windows of 24 × 24 is too little work to share between threads, and a thread
+  // that waits for a busy core spins: with the other core busy, an early --quick run took 12 s
+  // on one thread and 60 s on two.
   nn::set_library_threads(1);
   // 1. The crops and the photographs: real ones if fetched; in --quick without data, stand-ins.
   nn::Tensor<float> crops;
