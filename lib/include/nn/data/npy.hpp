@@ -13,8 +13,11 @@
 /// | next H bytes     | the header: a Python dict literal, padded with spaces, ending in `\n` |
 /// | the rest         | product(shape) values of the dtype, in C order (last index fastest)   |
 ///
-/// The header reads e.g. `{'descr': '<f8', 'fortran_order': False, 'shape': (200, 25, 25), }`:
-/// exactly the three keys, in any order, with an optional trailing comma. Versions 2.0 and 3.0
+/// The header reads e.g.
+///
+/// @verbatim {'descr': '<f8', 'fortran_order': False, 'shape': (200, 25, 25), } @endverbatim
+///
+/// with exactly the three keys, in any order, with an optional trailing comma. Versions 2.0 and 3.0
 /// differ from 1.0 only in the 32-bit header length (3.0 allows UTF-8 in the header, which none of
 /// the accepted dtypes needs). Read are the dtypes `<f8` (double), `<f4` (float), `|u1` (byte),
 /// `<i4` and `<i8` (integers), all little-endian; every value becomes a double.
