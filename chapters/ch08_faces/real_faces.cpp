@@ -97,14 +97,18 @@ struct TrainingData {
 };
 
 //! [epoch]
-/// One epoch's examples. With augmentation: every face `face_copies` times and every non-face
-/// once, each a fresh random copy (nn::augment_crop), then negative windows up to
-/// `negatives_per_face` per positive — cut at random from the face-free backdrops, or, half of
-/// them when there are any, mined hard negatives. Without: the plain crops only.
+/// One epoch's examples. With augmentation: every face `face_copies` times and
+/// every non-face once, each a fresh random copy (nn::augment_crop), then
+/// negative windows up to `negatives_per_face` per positive — cut at random
+/// from the face-free backdrops, or, half of them when there are any, mined
+/// hard negatives. Without: the plain crops only.
 nn::Dataset epoch_examples(const TrainingData& d, std::mt19937_64& rng) {
   const std::size_t px = kWindow * kWindow;
-  const std::size_t n_pos = d.augment ? d.face_copies * d.faces.size() : d.faces.size();
-  const std::size_t n_neg = d.augment ? std::max(d.negatives_per_face * n_pos, d.nonfaces.size()) : d.nonfaces.size();
+  const std::size_t n_pos =
+      d.augment ? d.face_copies * d.faces.size() : d.faces.size();
+  const std::size_t n_neg =
+      d.augment ? std::max(d.negatives_per_face * n_pos, d.nonfaces.size())
+                : d.nonfaces.size();
   nn::Dataset ds;
   ds.images = nn::Tensor<float>(nn::Shape{n_pos + n_neg, 1, kWindow, kWindow});
   ds.labels.assign(n_pos + n_neg, 0);
@@ -113,8 +117,10 @@ nn::Dataset epoch_examples(const TrainingData& d, std::mt19937_64& rng) {
   const auto add_crop = [&](std::size_t i, int label) {
     const nn::Tensor<float> c = crop_of(*d.crops, i);
     float* dst = ds.images.data() + r * px;
-    if (d.augment) nn::augment_crop(c, aug, kWindow, rng, dst);
-    else nn::cut_window(c, 0, 0, c.dim(0), kWindow, dst);
+    if (d.augment)
+      nn::augment_crop(c, aug, kWindow, rng, dst);
+    else
+      nn::cut_window(c, 0, 0, c.dim(0), kWindow, dst);
     ds.labels[r++] = label;
   };
   for (std::size_t copy = 0; copy < n_pos / d.faces.size(); ++copy)
@@ -293,7 +299,6 @@ struct Examined {
   std::size_t false_positives = 0;   ///< detections that match no true face at IoU ≥ 0.5
 };
 
-//! [examine]
 /// Scans one photograph at the operating threshold and compares with its true faces (none for
 /// a face-free one, or for a user's photo without annotations); prints one line and, if
 /// `figure` is set, draws the boxes there. A photograph whose longer side exceeds kLongestSide is
@@ -336,7 +341,6 @@ Examined examine(nn::Sequential<float>& detector, const nn::ScanOptions& scan, d
   }
   return e;
 }
-//! [examine]
 
 /// The user's own photographs: positional image files, and a WIDER-format file of photos with
 /// their true faces (paths relative to the file's folder).
@@ -386,24 +390,27 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   }
 
   //! [folds]
-  // 2. Stratified folds: the faces and the non-faces are each shuffled (seeded) and dealt into
-  //    5 folds, so each fold holds a fifth of either class.
+  // 2. Stratified folds: the faces and the non-faces are each shuffled
+  //    (seeded) and dealt into 5 folds; each fold holds a fifth of either.
   std::vector<std::size_t> face_idx, nonface_idx;
-  for (std::size_t i = 0; i < labels.size(); ++i) (labels[i] ? face_idx : nonface_idx).push_back(i);
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    (labels[i] ? face_idx : nonface_idx).push_back(i);
   std::mt19937_64 rng(args.seed);
   std::shuffle(face_idx.begin(), face_idx.end(), rng);
   std::shuffle(nonface_idx.begin(), nonface_idx.end(), rng);
   std::vector<std::size_t> fold_of(labels.size());
-  for (std::size_t k = 0; k < face_idx.size(); ++k) fold_of[face_idx[k]] = k % kFolds;
-  for (std::size_t k = 0; k < nonface_idx.size(); ++k) fold_of[nonface_idx[k]] = k % kFolds;
+  for (std::size_t k = 0; k < face_idx.size(); ++k)
+    fold_of[face_idx[k]] = k % kFolds;
+  for (std::size_t k = 0; k < nonface_idx.size(); ++k)
+    fold_of[nonface_idx[k]] = k % kFolds;
   //! [folds]
 
   const std::size_t epochs = args.quick ? 6 : 60;
   const std::size_t baseline_epochs = args.quick ? 10 : 200;
   const nn::FaceClassifierSpec spec;
-  std::vector<CvResult> results{{"logistic regression, plain crops", {}, std::vector<double>(labels.size())},
+  std::vector<CvResult> results{{"logistic regression", {}, std::vector<double>(labels.size())},
                                 {"CNN, plain crops", {}, std::vector<double>(labels.size())},
-                                {"CNN, augmented + photo negatives", {}, std::vector<double>(labels.size())}};
+                                {"CNN, augmented", {}, std::vector<double>(labels.size())}};
   nn::Sequential<float> fold0_net;
   TrainingData fold0_data;
   std::cout << "Classifier: " << spec.str() << ", " << nn::face_classifier(spec, 0).parameter_count()
@@ -442,8 +449,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   }
 
   // 3. The cross-validation table, the ROC curves of the out-of-fold scores, the confusion table.
-  nn::Table table({{"method", "%-34s"}, {"accuracy (mean ± std)", "%21s"}, {"per fold, %", "%-26s"},
-                   {"ROC AUC", "%7s"}});
+  nn::Table table({{"method", "%-19s"}, {"mean ± std", "%12s"}, {"per fold, %", "%-28s"}, {"ROC AUC", "%7s"}});
   std::vector<nn::RocCurve> rocs;
   for (const CvResult& r : results) {
     rocs.push_back(nn::roc_curve(r.score, labels));
@@ -503,21 +509,22 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   }
 
   //! [scenes]
-  // 4. Detection in scenes. Fold 0 is held out: its faces (and non-faces, as distractors) are
-  //    pasted into the right halves of the face-free photographs; the detector is fold 0's CNN,
-  //    trained on folds 1–4 only, then retrained with the hard negatives that a scan of
-  //    training scenes (folds 1–4 pasted into the left halves) finds.
+  // 4. Detection. Fold 1 is held out: its faces, and its non-faces as
+  //    distractors, are pasted into the right halves of the face-free photos.
+  //    Training scenes paste folds 2-5 into the left halves.
   std::vector<std::size_t> held_faces, held_nonfaces;
   for (std::size_t i = 0; i < labels.size(); ++i)
     if (fold_of[i] == 0) (labels[i] ? held_faces : held_nonfaces).push_back(i);
-  nn::FaceSceneOptions so;
-  const std::size_t n_train_scenes = args.quick ? 4 : 80, n_test_scenes = args.quick ? 4 : 60;
-  const nn::FaceScenes train_scenes = nn::make_face_scenes(train_backdrops, subset(crops, fold0_data.faces),
-                                                           subset(crops, fold0_data.nonfaces), n_train_scenes, so,
-                                                           args.seed + 7);
-  const nn::FaceScenes test_scenes = nn::make_face_scenes(test_backdrops, subset(crops, held_faces),
-                                                          subset(crops, held_nonfaces), n_test_scenes, so,
-                                                          args.seed + 8);
+  const nn::Tensor<float> train_faces = subset(crops, fold0_data.faces);
+  const nn::Tensor<float> train_others = subset(crops, fold0_data.nonfaces);
+  const nn::FaceSceneOptions so;
+  const std::size_t n_train = args.quick ? 4 : 80, n_test = args.quick ? 4 : 60;
+  const nn::FaceScenes train_scenes = nn::make_face_scenes(
+      train_backdrops, train_faces, train_others, n_train, so, args.seed + 7);
+  const nn::FaceScenes test_scenes = nn::make_face_scenes(
+      test_backdrops, subset(crops, held_faces), subset(crops, held_nonfaces),
+      n_test, so, args.seed + 8);
+  //! [scenes]
   nn::ScanOptions scan;
   scan.net_stride = spec.stride();  // the same for the detector's wider blocks
   const auto scan_all = [&](nn::Sequential<float>& net, const nn::FaceScenes& scenes, double min_score) {
@@ -530,48 +537,57 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
     }
     return all;
   };
-  // hard negatives: windows called faces that overlap no true face, in the training scenes and
-  // on the whole training halves of the face-free photographs; each round fine-tunes on them
+  // where hard negatives are mined: the training scenes and the left halves
   std::vector<nn::Tensor<float>> mine_pictures;
   std::vector<std::vector<nn::LabeledBox>> mine_truth;
   for (std::size_t s = 0; s < train_scenes.size(); ++s)
     mine_pictures.push_back(crop_of(train_scenes.images, s)), mine_truth.push_back(train_scenes.faces[s]);
   for (const nn::Backdrop& b : train_backdrops) mine_pictures.push_back(b.picture), mine_truth.emplace_back();
+  const auto t_det = std::chrono::steady_clock::now();
+
+  //! [mining]
+  // The detector: a wider classifier on folds 2-5, four copies of each face
+  // and two negatives per positive an epoch. Each round scans the training
+  // pictures, adds the windows called faces that overlap no true face to the
+  // negatives (mine_hard_negatives), and trains on.
   TrainingData det = fold0_data;
   det.face_copies = 4, det.negatives_per_face = 2;
-  const std::size_t rounds = args.quick ? 1 : 2, cap = 20000;
-  auto t_det = std::chrono::steady_clock::now();
   nn::FaceClassifierSpec det_spec;
   det_spec.widths = {16, 32, 64}, det_spec.hidden = 64;
-  nn::Sequential<float> detector = train_classifier(det, det_spec, epochs, args.seed + 70);
-  std::cout << "Detector: " << det_spec.str() << ", " << detector.parameter_count() << " parameters, trained on folds 2-5 in "
-            << boost::format("%.1f s\n") % seconds_since(t_det);
-  std::vector<float> mined;
+  nn::Sequential<float> detector =
+      train_classifier(det, det_spec, epochs, args.seed + 70);
+  nn::ScanOptions mine = scan;
+  mine.min_score = kOperatingScore;
+  std::vector<float> mined;  // the hard negatives, 24 · 24 values each
+  const std::size_t rounds = args.quick ? 1 : 2, cap = 20000;
   for (std::size_t round = 0; round < rounds; ++round) {
     const std::size_t before = mined.size() / (kWindow * kWindow);
-    nn::ScanOptions o = scan;
-    o.min_score = kOperatingScore;
-    mine_hard_negatives(detector, mine_pictures, mine_truth, o, mined, cap);
+    mine_hard_negatives(detector, mine_pictures, mine_truth, mine, mined, cap);
     const std::size_t n = mined.size() / (kWindow * kWindow);
-    std::cout << boost::format("  hard-negative round %d: %d new false windows (%d in all), %.1f s\n") % (round + 1) %
-                     (n - before) % n % seconds_since(t_det) << std::flush;
+    std::cout << boost::format("  hard-negative round %d: %d new (%d in all)\n")
+                     % (round + 1) % (n - before) % n;
     if (n == before) break;
-    det.hard = nn::Tensor<float>(nn::Shape{n, 1, kWindow, kWindow}, std::vector<float>(mined));
+    det.hard = nn::Tensor<float>(nn::Shape{n, 1, kWindow, kWindow},
+                                 std::vector<float>(mined));
     fit(detector, det, epochs / 3, kLearningRate / 2, args.seed + 77 + round);
   }
+  // The operating threshold: best F1 = 2PR/(P + R), Eq. (F3), on validation
+  // scenes made afresh from training faces and left halves.
+  const nn::FaceScenes val_scenes =
+      nn::make_face_scenes(train_backdrops, train_faces, train_others,
+                           n_test / 2, so, args.seed + 9);
+  const double threshold = best_f1_threshold(
+      scan_all(detector, val_scenes, 0.05), val_scenes.faces);
+  //! [mining]
   const std::size_t mined_total = mined.size() / (kWindow * kWindow);
-  // The operating threshold: the score of best F1 = 2PR/(P + R) on validation scenes, fresh ones
-  // from the training halves and training faces, never the held-out ones.
-  const nn::FaceScenes val_scenes = nn::make_face_scenes(train_backdrops, subset(crops, fold0_data.faces),
-                                                         subset(crops, fold0_data.nonfaces), n_test_scenes / 2, so,
-                                                         args.seed + 9);
-  const double threshold = best_f1_threshold(scan_all(detector, val_scenes, 0.05), val_scenes.faces);
-  std::cout << boost::format("Operating threshold p(face) >= %.3f (best F1 on %d validation scenes)\n") % threshold %
+  std::cout << "Detector: " << det_spec.str() << ", " << detector.parameter_count() << " parameters, "
+            << mined_total << " hard negatives" << boost::format(", trained in %.1f s\n") % seconds_since(t_det)
+            << boost::format("Operating threshold p(face) >= %.3f (best F1 on %d validation scenes)\n") % threshold %
                    val_scenes.size();
   facts.set("threshold", threshold, "%.2f").set("val_scenes", val_scenes.size(), "%d");
   const std::vector<nn::Detection> dets = scan_all(detector, test_scenes, 0.01);
-  const nn::MeanAveragePrecision ap = nn::mean_average_precision(dets, test_scenes.faces, 1, kMatchIou);
-  //! [scenes]
+  const nn::MeanAveragePrecision ap =
+      nn::mean_average_precision(dets, test_scenes.faces, 1, kMatchIou);
   std::cout << boost::format("\nHeld-out scenes: AP@0.5 = %.3f on %d faces in %d scenes (%d found at IoU >= 0.5), %.1f s\n") %
                    ap.ap[0] % ap.positives[0] % test_scenes.size() % ap.true_positives[0] % seconds_since(t_det);
   facts.set("scene_ap", ap.ap[0], "%.3f").set("scene_faces", ap.positives[0], "%d");
@@ -579,7 +595,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   facts.set("hard_negatives", mined_total, "%d");
   const std::vector<std::string> names{"face"};
   nn::report_written(ch08::pr_figure(args.out, "ch08_real_faces_pr",
-                                     "Held-out faces pasted into held-out photo halves: precision-recall at IoU 0.5",
+                                     "Held-out scenes: precision-recall at IoU 0.5",
                                      ap, names));
   nn::report_written(ch08::boxes_figure(args.out / "ch08_real_faces_scenes.png", test_scenes.images, test_scenes.faces,
                                         dets, names, 6, 3, 1, threshold));
@@ -650,7 +666,8 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
           .str();
   std::cout << "\n" << summary;
   const fs::path txt = args.out / "ch08_real_faces.txt";
-  nn::write_file_atomically(txt, table.str() + "\n" + summary);
+  const std::string title = std::string("5-fold cross-validation on the ") + (real ? "LFW" : "GENERATED") + " crops\n";
+  nn::write_file_atomically(txt, title + table.str() + "\n" + nn::wrap_text(summary));
   nn::report_written(txt);
   nn::report_written(facts.save(args.out));
   return 0;
