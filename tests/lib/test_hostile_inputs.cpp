@@ -143,7 +143,8 @@ TEST_CASE("an .npy header declaring 2^40 values is refused before anything is al
   hostile::write(over, hostile::npy_file("{'descr': '|u1', 'fortran_order': False, 'shape': (" +
                                           std::to_string(nn::limits::npy_values + 1) + ",), }", ""));
   fs::resize_file(over, header.size() + nn::limits::npy_values + 1);
-  CHECK_THAT(error_of([&] { nn::read_npy(over); }), Contains("holds " + std::to_string(nn::limits::npy_values + 1) + " values"));
+  CHECK_THAT(error_of([&] { nn::read_npy(over); }),
+             Contains("entry 0 is " + std::to_string(nn::limits::npy_values + 1) + ", more than the " + limit));
 }
 
 TEST_CASE("model files: every field of a layer line is checked and named", "[hostile][model-io]") {

@@ -184,10 +184,14 @@ TEST_CASE("read_npy names the file and the fault of every malformed file", "[npy
   expect("float_dim.npy", npy_file(dict("<f8", "(2.0, 3)"), body), "shape entry 0 is '2.0', not a whole number");
   expect("2^64.npy", npy_file(dict("<f8", "(18446744073709551616,)"), body),
          "shape entry 0 is 18446744073709551616, which does not fit 64 bits");
-  expect("overflow.npy", npy_file(dict("<f8", "(4294967296, 4294967296, 2)"), body),
-         "shape (4294967296, 4294967296, 2): the product of its entries overflows 64 bits");
-  expect("huge.npy", npy_file(dict("<f8", "(16777217,)"), body),
-         "shape (16777217,) holds 16777217 values, more than the 16777216 an .npy file may hold (nn::limits)");
+  expect("overflow.npy", npy_file(dict("<f8", "(16777216, 16777216, 16777216)"), body),
+         "shape (16777216, 16777216, 16777216): the product of its entries overflows 64 bits");
+  expect("huge.npy", npy_file(dict("<f8", "(4097, 4096)"), body),
+         "shape (4097, 4096) holds 16781312 values, more than the 16777216 an .npy file may hold (nn::limits)");
+  // a 0 makes the product small, but an absurd entry beside it is still refused
+  expect("zero_and_huge.npy", npy_file(dict("<f8", "(0, 18446744073709551615, 2)"), ""),
+         "entry 1 is 18446744073709551615, more than the 16777216 values");
+  expect("long_entry.npy", npy_file(dict("<f8", "(16777217,)"), body), "entry 0 is 16777217, more than the 16777216");
 
   expect("truncated.npy", npy_file(good_header, body.substr(0, 47)),
          "truncated: the data after the header has 47 bytes, but the shape (2, 3) of '<f8' needs 6 × 8 = 48 bytes");

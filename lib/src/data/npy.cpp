@@ -274,6 +274,12 @@ NpyArray read_npy(const fs::path& path) {
   if (h.fortran_order)
     fail(path, "Fortran order is not supported ('fortran_order': True); save the array in C order "
                "(NumPy: np.ascontiguousarray(a))");
+  // each entry on its own, too: with a 0 elsewhere the product says nothing about the others
+  for (std::size_t k = 0; k < h.shape.size(); ++k)
+    if (h.shape[k] > limits::npy_values)
+      fail(path, "shape " + shape_text(h.shape) + ": entry " + std::to_string(k) + " is " +
+                     std::to_string(h.shape[k]) + ", more than the " + std::to_string(limits::npy_values) +
+                     " values an .npy file may hold (nn::limits)");
   std::uint64_t n = 0;
   if (!product(h.shape, n))
     fail(path, "shape " + shape_text(h.shape) + ": the product of its entries overflows 64 bits");
@@ -314,7 +320,7 @@ NpyArray read_npy(const fs::path& path) {
         const std::int64_t s = static_cast<std::int64_t>(raw);
         if (s > (std::int64_t(1) << 53) || s < -(std::int64_t(1) << 53))
           fail(path, "the value at flat index " + std::to_string(i) + ", " + std::to_string(s) +
-                         ", is beyond ±2^53 and has no exact double");
+                         ", is beyond ±2^53, where doubles no longer hold every integer");
         v = static_cast<double>(s);
         break;
       }
