@@ -379,13 +379,37 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
              "/scripts/fetch-data.sh fetches the real ones): this says nothing about real faces";
   }
   std::cout << "Data: " << source << "\n";
+  // How smooth the two classes are: the mean |difference| of horizontally neighbouring pixels.
+  double roughness[2] = {0, 0};
+  std::size_t count[2] = {0, 0};
+  for (std::size_t n = 0; n < labels.size(); ++n) {
+    const nn::Tensor<float> c = crop_of(crops, n);
+    for (std::size_t y = 0; y < c.dim(0); ++y)
+      for (std::size_t x = 1; x < c.dim(1); ++x) roughness[labels[n]] += std::abs(c(y, x) - c(y, x - 1));
+    count[labels[n]] += c.dim(0) * (c.dim(1) - 1);
+  }
+  std::cout << boost::format("Mean |horizontal pixel difference|: faces %.3f, non-faces %.3f\n") %
+                   (roughness[1] / double(count[1])) % (roughness[0] / double(count[0]));
+
+  // The user's photographs are read now, so that a bad one stops the program before training.
+  if (!user.annotations.empty() && !fs::is_regular_file(user.annotations))
+    throw nn::data_error("--annotations: " + user.annotations.string() + " is not a file");
+  PhotoSet yours;
+  if (!user.annotations.empty()) yours = load_photos(user.annotations, user.annotations.parent_path());
+  for (const fs::path& f : user.files) {
+    yours.names.push_back(f.string());
+    yours.pictures.push_back(gray_picture(f));  // names the file if it is missing or not an image
+    yours.faces.emplace_back();
+  }
 
   // Face-free photographs: left halves for training, right halves for the held-out scenes.
   std::vector<nn::Backdrop> train_backdrops, test_backdrops;
+  std::vector<std::size_t> test_half_of(photos.names.size());  // photo k's right half in test_backdrops
   for (std::size_t k = 0; k < photos.names.size(); ++k) {
     if (!photos.faces[k].empty()) continue;
     auto halves = nn::split_halves(photos.pictures[k]);
     train_backdrops.push_back(std::move(halves.first));
+    test_half_of[k] = test_backdrops.size();
     test_backdrops.push_back(std::move(halves.second));
   }
 
@@ -467,6 +491,8 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
                    kOperatingScore % cm.tp % cm.fn % cm.fp % cm.tn;
 
   nn::Facts facts("ch08_real_faces");
+  facts.set("face_roughness", roughness[1] / double(count[1]), "%.3f");
+  facts.set("nonface_roughness", roughness[0] / double(count[0]), "%.3f");
   const char* keys[] = {"logistic", "cnn_plain", "cnn"};
   for (std::size_t m = 0; m < results.size(); ++m) {
     facts.set(std::string(keys[m]) + "_accuracy", 100 * mean_of(results[m].fold_accuracy), "%.1f");
@@ -480,10 +506,10 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
     nn::Figure fig(args.out, "ch08_real_faces_roc", 640, 480);
     fig.set("title 'Face or not: ROC of the out-of-fold scores (5-fold CV), the upper left'");
     fig.set("xlabel 'false-positive rate'").set("ylabel 'true-positive rate'").set("grid");
-    fig.set("xrange [0:0.5]").set("yrange [0.4:1.01]").set("key bottom right");  // the corner where they differ
+    fig.set("xrange [0:0.5]").set("yrange [0.4:1.03]").set("key bottom right");  // the corner where they differ
     for (std::size_t m = 0; m < rocs.size(); ++m) {
       const int b = fig.block({rocs[m].fpr, rocs[m].tpr});
-      fig.plot(fig.data(b) + (boost::format(" using 1:2 with lines lw 2 %s title '%s, AUC %.4f'") %
+      fig.plot(fig.data(b) + (boost::format(" using 1:2 with lines lw 3 %s title '%s, AUC %.4f'") %
                               nn::series_style(m) % results[m].name % rocs[m].auc).str());
     }
     nn::report_written(fig.render());
@@ -544,6 +570,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
     mine_pictures.push_back(crop_of(train_scenes.images, s)), mine_truth.push_back(train_scenes.faces[s]);
   for (const nn::Backdrop& b : train_backdrops) mine_pictures.push_back(b.picture), mine_truth.emplace_back();
   const auto t_det = std::chrono::steady_clock::now();
+  std::cout << "\nDetector: a wider classifier trained on folds 2-" << kFolds << ", then hard-negative rounds\n";
 
   //! [mining]
   // The detector: a wider classifier on folds 2-5, four copies of each face
@@ -564,8 +591,8 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
     const std::size_t before = mined.size() / (kWindow * kWindow);
     mine_hard_negatives(detector, mine_pictures, mine_truth, mine, mined, cap);
     const std::size_t n = mined.size() / (kWindow * kWindow);
-    std::cout << boost::format("  hard-negative round %d: %d new (%d in all)\n")
-                     % (round + 1) % (n - before) % n;
+    std::cout << boost::format("  round %d: %d new hard negatives, %.0f s\n")
+                     % (round + 1) % (n - before) % seconds_since(t_det);
     if (n == before) break;
     det.hard = nn::Tensor<float>(nn::Shape{n, 1, kWindow, kWindow},
                                  std::vector<float>(mined));
@@ -584,7 +611,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
             << mined_total << " hard negatives" << boost::format(", trained in %.1f s\n") % seconds_since(t_det)
             << boost::format("Operating threshold p(face) >= %.3f (best F1 on %d validation scenes)\n") % threshold %
                    val_scenes.size();
-  facts.set("threshold", threshold, "%.2f").set("val_scenes", val_scenes.size(), "%d");
+  facts.set("threshold", threshold, "%.3f").set("val_scenes", val_scenes.size(), "%d");
   const std::vector<nn::Detection> dets = scan_all(detector, test_scenes, 0.01);
   const nn::MeanAveragePrecision ap =
       nn::mean_average_precision(dets, test_scenes.faces, 1, kMatchIou);
@@ -611,9 +638,12 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   std::cout << boost::format("\nPhotographs (p(face) >= %.3f):\n") % threshold;
   for (std::size_t k = 0; k < photos.names.size(); ++k) {
     const std::string stem = fs::path(photos.names[k]).stem().string();
-    const bool figure = !photos.faces[k].empty();
-    const Examined e = examine(detector, scan, threshold, photos.names[k], photos.pictures[k], photos.faces[k],
-                               figure ? args.out / ("ch08_real_faces_" + stem + ".png") : fs::path());
+    // photographs with people are scanned whole (no part of them was trained on); the others
+    // only in their right, held-out halves
+    const bool people = !photos.faces[k].empty();
+    const nn::Tensor<float>& pic = people ? photos.pictures[k] : test_backdrops[test_half_of[k]].picture;
+    const Examined e = examine(detector, scan, threshold, photos.names[k] + (people ? "" : ", right half"), pic,
+                               photos.faces[k], people ? args.out / ("ch08_real_faces_" + stem + ".png") : fs::path());
     if (!photos.faces[k].empty()) {
       facts.set(stem + "_iou", e.best_iou[0], "%.2f").set(stem + "_score", e.best_score[0], "%.2f");
       facts.set(stem + "_false_positives", e.false_positives, "%d");
@@ -626,21 +656,14 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   if (face_free > 0) {  // the face-free photograph with the most false positives, drawn
     std::cout << "  (drawn: " << photos.names[worst] << ", the face-free photograph with the most false positives)\n";
     facts.set_text("worst_face_free", photos.names[worst]);
-    examine(detector, scan, threshold, photos.names[worst], photos.pictures[worst], {},
+    examine(detector, scan, threshold, photos.names[worst], test_backdrops[test_half_of[worst]].picture, {},
             args.out / "ch08_real_faces_worst_face_free.png", false);
   }
-  std::cout << "False positives on the " << face_free << " face-free photographs: " << false_positives << "\n";
+  std::cout << "False positives on the held-out halves of the " << face_free << " face-free photographs: "
+            << false_positives << "\n";
   facts.set("photo_false_positives", false_positives, "%d").set("face_free_photos", face_free, "%d");
 
-  // 6. The user's photographs, if any: with annotations, measured; without, only shown.
-  PhotoSet yours;
-  if (!user.annotations.empty())
-    yours = load_photos(user.annotations, user.annotations.parent_path());
-  for (const fs::path& f : user.files) {
-    yours.names.push_back(f.string());
-    yours.pictures.push_back(gray_picture(f));
-    yours.faces.emplace_back();
-  }
+  // 6. The user's photographs, if any (read before training): with annotations, measured.
   if (yours.names.size() > 0) std::cout << "\nYour photographs:\n";
   std::size_t yours_faces = 0, yours_found = 0, yours_fp = 0;
   for (std::size_t k = 0; k < yours.names.size(); ++k) {
@@ -657,7 +680,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
       (boost::format("Faces on real photographs (%s)\n"
                      "Face/non-face (%s), 5-fold CV accuracy: CNN %.1f +- %.1f %%, logistic regression %.1f +- %.1f %%\n"
                      "Held-out faces in held-out scenes: AP@0.5 = %.3f (%d faces)\n"
-                     "astronaut.png: best IoU %s; false positives on %d face-free photos: %d\n") %
+                     "astronaut.png: best IoU %s; false positives on the held-out halves of %d face-free photos: %d\n") %
        (real ? "real data" : "GENERATED stand-ins, --quick") % (real ? "LFW crops" : "generated crops") % (100 * mean_of(results[2].fold_accuracy)) %
        (100 * std_of(results[2].fold_accuracy)) % (100 * mean_of(results[0].fold_accuracy)) %
        (100 * std_of(results[0].fold_accuracy)) % ap.ap[0] % ap.positives[0] %

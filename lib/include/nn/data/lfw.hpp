@@ -5,8 +5,9 @@
 /// **Data** (`bash scripts/fetch-data.sh` fetches it; design notes, "Data"): the file
 /// `DATA/faces/lfw_subset.npy`, an `.npy` array (nn/data/npy.hpp) of shape (200, 25, 25) and
 /// dtype `<f8`, grey values in [0, 1]. Images 0–99 are faces, picked at random from LFW; images
-/// 100–199 are non-faces, cut from the backgrounds of the same photos; every crop was resized to
-/// 25 × 25 pixels (scikit-image's `skimage.data.lfw_subset`).
+/// 100–199 are non-faces, cut from backgrounds in LFW's photographs ("extracted from the
+/// background of the same dataset", in scikit-image's words); every crop was resized to 25 × 25
+/// pixels (scikit-image's `skimage.data.lfw_subset`).
 ///
 /// **Credit.** Labeled Faces in the Wild: G. B. Huang, M. Ramesh, T. Berg and E. Learned-Miller,
 /// *Labeled Faces in the Wild: A Database for Studying Face Recognition in Unconstrained
