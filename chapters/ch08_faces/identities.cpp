@@ -9,6 +9,7 @@
 // are about those and not about real faces.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -153,8 +154,9 @@ int run(int argc, char** argv) {
     root = args.quick ? args.out / "ch08_synthetic_identities" : args.data / "synthetic_identities";
     const std::size_t people = args.quick ? 8 : 40, per_person = args.quick ? 16 : 20;
     nn::write_synthetic_identities(root, people, per_person, args.seed);
+    // the printout names the folder by its place in the data (or output) folder, not this machine's path
     source = (boost::format("GENERATED faces (%d people x %d images, drawn from parameters) in %s") % people % per_person %
-              root.string())
+              (args.quick ? "OUT/ch08_synthetic_identities" : "DATA/synthetic_identities"))
                  .str();
   }
   std::cout << "Data: " << source << "\n";
@@ -222,6 +224,15 @@ int run(int argc, char** argv) {
   }
   o << boost::format("The embedding after the ReLU instead of before it: AUC %.3f on the same %s pairs.\n") % r.auc_after_relu %
            (r.has_unseen ? "unseen people's" : "probe");
+  // With m same and n different pairs, a guessing AUC has standard deviation √((m + n + 1)/(12mn))
+  // (Mann–Whitney); below 50 same pairs, say how loose the AUCs are.
+  const auto& pairs = r.has_unseen && r.unseen_pairs.measured ? r.unseen_pairs : r.seen_pairs;
+  if (pairs.measured && pairs.same < 50) {
+    const double m = double(pairs.same), n = double(pairs.different);
+    o << boost::format("WARNING: only %d same-person pairs; an AUC from so few pairs is loose (a guess scores 0.5 "
+                       "+- %.2f).\n") %
+             pairs.same % std::sqrt((m + n + 1) / (12 * m * n));
+  }
   const std::string result = o.str();
   std::cout << "\n" << result;
   const fs::path txt = args.out / "ch08_identities.txt";
