@@ -9,6 +9,7 @@ build="${BUILD_DIR:-$src/build}"
 jobs="${JOBS:-$(nproc)}"
 step() { echo; echo "==> $*"; }
 t_start=$(date +%s)
+trap 'echo; echo "Total time: $(( $(date +%s) - t_start )) s"' EXIT
 # fact PROGRAM KEY: the value PROGRAM saved in plots/PROGRAM.facts ("?" if it did not run)
 fact() {
   [ -f "$src/plots/$1.facts" ] || { echo "?"; return; }
@@ -23,7 +24,6 @@ cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DNN_EXERCISES=solutions 
 step "4/6 build";                  cmake --build "$build" -j "$jobs"
 step "5/6 run every chapter program into $src/plots"
 cmake --build "$build" --target chapters
-step "6/6 docs";                   cmake --build "$build" --target docs
 echo
 echo "==> Results (each program's own numbers, from plots/*.facts)"
 echo "  digits, LeNet-5 + batch norm:      $(fact ch08_lenet_bn accuracy) % test accuracy"
@@ -32,9 +32,9 @@ echo "  faces, LFW crops, 5-fold CV:       CNN $(fact ch08_real_faces cnn_accura
      "logistic regression $(fact ch08_real_faces logistic_accuracy) ± $(fact ch08_real_faces logistic_std) %"
 echo "  held-out faces in held-out scenes: AP@0.5 $(fact ch08_real_faces scene_ap)"
 echo "  astronaut.png:                     IoU $(fact ch08_real_faces astronaut_iou) with the hand-labelled face;" \
-     "$(fact ch08_real_faces photo_false_positives) false positives on $(fact ch08_real_faces face_free_photos) face-free photos"
+     "$(fact ch08_real_faces photo_false_positives) false positives on the held-out halves of $(fact ch08_real_faces face_free_photos) face-free photos"
+step "6/6 docs";                   cmake --build "$build" --target docs
 echo
-echo "Total time: $(( $(date +%s) - t_start )) s"
 echo "Figures and tables: $src/plots/"
 echo "Docs:               $build/docs/html/index.html"
 echo "Exercises:          bash scripts/exercises.sh"
