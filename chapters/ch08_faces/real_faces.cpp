@@ -370,12 +370,26 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   } else {
     auto g = nn::generated_face_crops(20, 25, args.seed);
     crops = g.first, labels = g.second;
+    // stand-ins for the two photographs with people: one generated face pasted into each of two
+    // generated backdrops, under the photographs' names so that the same steps run
+    nn::FaceSceneOptions one;
+    one.min_faces = one.max_faces = 1, one.max_distractors = 0, one.min_side = 48, one.max_side = 80;
+    const std::vector<nn::Backdrop> backdrop{nn::Backdrop{nn::generated_backdrop(256, args.seed + 10)}};
+    const std::vector<std::size_t> first_faces{0, 1, 2, 3};
+    const nn::FaceScenes people =
+        nn::make_face_scenes(backdrop, subset(crops, first_faces), nn::Tensor<float>(), 2, one, args.seed + 11);
+    for (std::size_t k = 0; k < 2; ++k) {
+      photos.names.push_back(k == 0 ? "astronaut.png" : "camera.png");
+      photos.pictures.push_back(crop_of(people.images, k));
+      photos.faces.push_back(people.faces[k]);
+    }
     for (std::size_t k = 0; k < 3; ++k) {
       photos.names.push_back("generated_" + std::to_string(k));
       photos.pictures.push_back(nn::generated_backdrop(192, args.seed + k));
       photos.faces.emplace_back();
     }
-    source = "GENERATED stand-in crops and backdrops (--quick without data; bash " NN_SOURCE_DIR
+    source = "GENERATED stand-in crops, backdrops and 'photographs' (named astronaut.png and camera.png, each a "
+             "generated face on a generated backdrop; --quick without data; bash " NN_SOURCE_DIR
              "/scripts/fetch-data.sh fetches the real ones): this says nothing about real faces";
   }
   std::cout << "Data: " << source << "\n";
