@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <numeric>
 #include <random>
@@ -347,7 +348,63 @@ Examined examine(nn::Sequential<float>& detector, const nn::ScanOptions& scan, d
 struct UserPhotos {
   std::vector<fs::path> files;
   fs::path annotations;
+  fs::path model;  ///< --model: a saved detector to use instead of training one
 };
+
+/// Scans the user's photographs and prints what was found; with annotations, how many faces.
+void examine_yours(nn::Sequential<float>& detector, const nn::ScanOptions& scan, double threshold,
+                   const PhotoSet& yours, bool annotated, const fs::path& out) {
+  if (yours.names.size() > 0) std::cout << "\nYour photographs:\n";
+  std::size_t faces = 0, found = 0, fp = 0;
+  for (std::size_t k = 0; k < yours.names.size(); ++k) {
+    const Examined e = examine(detector, scan, threshold, yours.names[k], yours.pictures[k], yours.faces[k],
+                               out / ("ch08_real_faces_yours_" + std::to_string(k + 1) + ".png"));
+    faces += yours.faces[k].size(), fp += e.false_positives;
+    for (double v : e.best_iou) found += v >= kMatchIou;
+  }
+  if (annotated)
+    std::cout << boost::format("Your annotated photographs: %d of %d faces found at IoU >= 0.5, %d false positive(s)\n") %
+                     found % faces % fp;
+}
+
+/// The operating threshold that the run which trained a model saved beside it.
+double saved_threshold(const fs::path& facts) {
+  std::ifstream in(facts);
+  if (!in)
+    throw nn::data_error(facts.string() + " is missing: --model needs the ch08_real_faces.facts that the run which "
+                         "trained the model wrote beside it (its operating threshold)");
+  std::string line, key, value;
+  while (std::getline(in, line)) {  // "key value" lines; '#' starts a comment line
+    std::istringstream fields(line);
+    if (!(fields >> key >> value) || key != "threshold") continue;
+    try {
+      std::size_t used = 0;
+      const double t = std::stod(value, &used);
+      if (used == value.size() && t > 0 && t < 1) return t;
+    } catch (const std::exception&) {
+    }
+    throw nn::data_error(facts.string() + ": the threshold '" + value + "' is not a number in (0, 1)");
+  }
+  throw nn::data_error(facts.string() + " holds no threshold");
+}
+
+/// --model: the saved detector and its threshold on the user's photographs, without training.
+int scan_with_saved_model(const nn::ChapterArgs& args, const UserPhotos& user, const PhotoSet& yours) {
+  if (yours.names.empty())
+    throw nn::data_error("--model " + user.model.string() + ": name photographs to search (files, or --annotations FILE)");
+  nn::Model m = nn::load_model(user.model);
+  if (m.input != nn::Shape{1, kWindow, kWindow} || m.net.output_shape(nn::Shape{1, 1, kWindow, kWindow}) != nn::Shape{1, 2})
+    throw nn::data_error("--model " + user.model.string() + " takes " + m.input.str() +
+                         " and is not a face classifier of 24 x 24 windows with two scores (ch08_real_faces saves one)");
+  nn::ScanOptions scan;
+  scan.net_stride = 1;  // 2 per pool
+  for (std::size_t i = 0; i < m.net.size(); ++i)
+    if (m.net[i].name().rfind("MaxPool", 0) == 0) scan.net_stride *= 2;
+  const double threshold = saved_threshold(user.model.parent_path() / "ch08_real_faces.facts");
+  std::cout << "Detector: " << user.model.string() << boost::format(", operating threshold p(face) >= %.3f\n") % threshold;
+  examine_yours(m.net, scan, threshold, yours, !user.annotations.empty(), args.out);
+  return 0;
+}
 
 int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   // A batch of 32 windows of 24 × 24 is too little work to share between threads, and a thread
@@ -415,6 +472,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
     yours.pictures.push_back(gray_picture(f));  // names the file if it is missing or not an image
     yours.faces.emplace_back();
   }
+  if (!user.model.empty()) return scan_with_saved_model(args, user, yours);
 
   // Face-free photographs: left halves for training, right halves for the held-out scenes.
   std::vector<nn::Backdrop> train_backdrops, test_backdrops;
@@ -678,17 +736,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   facts.set("photo_false_positives", false_positives, "%d").set("face_free_photos", face_free, "%d");
 
   // 6. The user's photographs, if any (read before training): with annotations, measured.
-  if (yours.names.size() > 0) std::cout << "\nYour photographs:\n";
-  std::size_t yours_faces = 0, yours_found = 0, yours_fp = 0;
-  for (std::size_t k = 0; k < yours.names.size(); ++k) {
-    const Examined e = examine(detector, scan, threshold, yours.names[k], yours.pictures[k], yours.faces[k],
-                               args.out / ("ch08_real_faces_yours_" + std::to_string(k + 1) + ".png"));
-    yours_faces += yours.faces[k].size(), yours_fp += e.false_positives;
-    for (double v : e.best_iou) yours_found += v >= kMatchIou;
-  }
-  if (!user.annotations.empty())
-    std::cout << boost::format("Your annotated photographs: %d of %d faces found at IoU >= 0.5, %d false positive(s)\n") %
-                     yours_found % yours_faces % yours_fp;
+  examine_yours(detector, scan, threshold, yours, !user.annotations.empty(), args.out);
 
   const std::string summary =
       (boost::format("Faces on real photographs (%s)\n"
@@ -720,6 +768,10 @@ int main(int argc, char** argv) {
                            "a WIDER FACE-format file of your photographs and their faces (image paths relative to its "
                            "folder): the detector is measured on them",
                            &user.annotations});
+    extra.files.push_back({"--model",
+                           "a detector this program saved (ch08_face_detector_lfw.nnm, with the .facts file beside "
+                           "it): search your photographs with it, without training",
+                           &user.model});
     extra.positional_help = "your photographs (PNG or JPEG) to search for faces after training";
     extra.positional = &user.files;
     const nn::ChapterArgs args = nn::parse_chapter_args(

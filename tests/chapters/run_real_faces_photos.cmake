@@ -3,7 +3,7 @@
 # WIDER-format --annotations file written here, with one labelled box. The second run must
 # measure it ("Your annotated photographs: … faces found") and draw both; an annotation naming a
 # missing image, or a box outside its image, must stop the program with exit 1, naming the file
-# and its line.
+# and its line. With --model, the first run's saved detector searches the photo without training.
 # Usage: cmake -DPROGRAM=path -DOUT=dir -P run_real_faces_photos.cmake
 file(REMOVE_RECURSE "${OUT}")
 file(MAKE_DIRECTORY "${OUT}/first" "${OUT}/second" "${OUT}/nodata" "${OUT}/mine")
@@ -29,6 +29,15 @@ foreach(k 1 2)
     message(FATAL_ERROR "ch08_real_faces_yours_${k}.png was not drawn")
   endif()
 endforeach()
+# --model: the first run's saved detector and threshold, no training
+file(MAKE_DIRECTORY "${OUT}/third")
+execute_process(COMMAND "${PROGRAM}" --quick --out "${OUT}/third" --data "${OUT}/nodata"
+                        --model "${OUT}/first/ch08_face_detector_generated.nnm" "${OUT}/mine/ch08_real_faces_scenes.png"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "operating threshold p.face. >= 0[.][0-9]+.*Your photographs:" OR out MATCHES "fold 1/5"
+   OR NOT EXISTS "${OUT}/third/ch08_real_faces_yours_1.png")
+  message(FATAL_ERROR "--model: exit ${rc}, output:\n${out}${err}")
+endif()
 file(WRITE "${OUT}/mine/missing_bbx_gt.txt" "ch08_real_faces_scenes.png\n0\n0 0 0 0 0 0 0 0 0 0\nno-such.png\n0\n0 0 0 0 0 0 0 0 0 0\n")
 execute_process(COMMAND "${PROGRAM}" --quick --out "${OUT}/second" --data "${OUT}/nodata"
                         --annotations "${OUT}/mine/missing_bbx_gt.txt"
