@@ -59,19 +59,11 @@ nn::Tensor<float> gray_picture(const fs::path& path) {
   return g.reshaped(nn::Shape{g.dim(2), g.dim(3)});
 }
 
-/// Crop n of (N, 1, h, w) as a matrix (h, w).
-nn::Tensor<float> crop_of(const nn::Tensor<float>& crops, std::size_t n) {
-  const std::size_t h = crops.dim(2), w = crops.dim(3);
-  nn::Tensor<float> m(nn::Shape{h, w});
-  std::copy_n(crops.data() + n * h * w, h * w, m.data());
-  return m;
-}
-
 /// The crops `idx` of `all`, each area-resampled to the window: what the classifier is shown.
 nn::Tensor<float> windows_of(const nn::Tensor<float>& all, const std::vector<std::size_t>& idx) {
   nn::Tensor<float> X(nn::Shape{idx.size(), 1, kWindow, kWindow});
   for (std::size_t k = 0; k < idx.size(); ++k) {
-    const nn::Tensor<float> c = crop_of(all, idx[k]);
+    const nn::Tensor<float> c = nn::picture_of(all, idx[k]);
     nn::cut_window(c, 0, 0, c.dim(0), kWindow, X.data() + k * kWindow * kWindow);
   }
   return X;
@@ -116,7 +108,7 @@ nn::Dataset epoch_examples(const TrainingData& d, std::mt19937_64& rng) {
   const nn::FaceAugment aug;
   std::size_t r = 0;
   const auto add_crop = [&](std::size_t i, int label) {
-    const nn::Tensor<float> c = crop_of(*d.crops, i);
+    const nn::Tensor<float> c = nn::picture_of(*d.crops, i);
     float* dst = ds.images.data() + r * px;
     if (d.augment)
       nn::augment_crop(c, aug, kWindow, rng, dst);
@@ -200,11 +192,6 @@ nn::Sequential<float> train_logistic(const TrainingData& d, std::size_t epochs, 
   }
   net.set_training(false);
   return net;
-}
-
-/// p(face) of two-score networks (the classifier or the baseline) on windows X.
-std::vector<double> scores_of(nn::Sequential<float>& net, const nn::Tensor<float>& X) {
-  return nn::face_probabilities(net, X);
 }
 
 /// The score threshold of largest F1 = 2PR/(P + R) along the precision–recall curve of
@@ -437,7 +424,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
         nn::make_face_scenes(backdrop, subset(crops, first_faces), nn::Tensor<float>(), 2, one, args.seed + 11);
     for (std::size_t k = 0; k < 2; ++k) {
       photos.names.push_back(k == 0 ? "astronaut.png" : "camera.png");
-      photos.pictures.push_back(crop_of(people.images, k));
+      photos.pictures.push_back(nn::picture_of(people.images, k));
       photos.faces.push_back(people.faces[k]);
     }
     for (std::size_t k = 0; k < 3; ++k) {
@@ -454,7 +441,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   double roughness[2] = {0, 0};
   std::size_t count[2] = {0, 0};
   for (std::size_t n = 0; n < labels.size(); ++n) {
-    const nn::Tensor<float> c = crop_of(crops, n);
+    const nn::Tensor<float> c = nn::picture_of(crops, n);
     for (std::size_t y = 0; y < c.dim(0); ++y)
       for (std::size_t x = 1; x < c.dim(1); ++x) roughness[labels[n]] += std::abs(c(y, x) - c(y, x - 1));
     count[labels[n]] += c.dim(0) * (c.dim(1) - 1);
@@ -529,7 +516,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
     nn::Sequential<float> cnn = train_classifier(d, spec, epochs, seed);
     nn::Sequential<float>* nets[] = {&logistic, &cnn_plain, &cnn};
     for (std::size_t m = 0; m < results.size(); ++m) {
-      const std::vector<double> s = scores_of(*nets[m], X);
+      const std::vector<double> s = nn::face_probabilities(*nets[m], X);
       std::size_t right = 0;
       for (std::size_t k = 0; k < test.size(); ++k) {
         results[m].score[test[k]] = s[k];
@@ -630,7 +617,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
     nn::ScanOptions o = scan;
     o.min_score = min_score;
     for (std::size_t s = 0; s < scenes.size(); ++s) {
-      const nn::Tensor<float> pic = crop_of(scenes.images, s);
+      const nn::Tensor<float> pic = nn::picture_of(scenes.images, s);
       for (const nn::Detection& d : nn::scan_faces(net, pic, o, s)) all.push_back(d);
     }
     return all;
@@ -639,7 +626,7 @@ int run(const nn::ChapterArgs& args, const UserPhotos& user) {
   std::vector<nn::Tensor<float>> mine_pictures;
   std::vector<std::vector<nn::LabeledBox>> mine_truth;
   for (std::size_t s = 0; s < train_scenes.size(); ++s)
-    mine_pictures.push_back(crop_of(train_scenes.images, s)), mine_truth.push_back(train_scenes.faces[s]);
+    mine_pictures.push_back(nn::picture_of(train_scenes.images, s)), mine_truth.push_back(train_scenes.faces[s]);
   for (const nn::Backdrop& b : train_backdrops) mine_pictures.push_back(b.picture), mine_truth.emplace_back();
   const auto t_det = std::chrono::steady_clock::now();
   std::cout << "\nDetector: a wider classifier trained on folds 2-" << kFolds << ", then hard-negative rounds\n";

@@ -34,13 +34,6 @@ std::size_t uniform_index(std::mt19937_64& rng, std::size_t lo, std::size_t hi) 
   return lo + std::size_t(rng() % (hi - lo + 1));
 }
 
-Tensor<float> matrix_of(const Tensor<float>& crops, std::size_t n) {
-  const std::size_t h = crops.dim(2), w = crops.dim(3);
-  Tensor<float> m(Shape{h, w});
-  std::copy_n(crops.data() + n * h * w * crops.dim(1), h * w, m.data());
-  return m;
-}
-
 /// The crop resampled to side × side: area averaging to shrink, bilinear to enlarge.
 Tensor<float> resampled(const Tensor<float>& crop, std::size_t side) {
   if (side <= crop.dim(0)) return resize_area(crop, side, side);
@@ -50,6 +43,16 @@ Tensor<float> resampled(const Tensor<float>& crop, std::size_t side) {
 }
 
 }  // namespace
+
+Tensor<float> picture_of(const Tensor<float>& batch, std::size_t n) {
+  if (batch.rank() != 4 || n >= batch.dim(0))
+    throw shape_error("picture_of: picture " + std::to_string(n) + " of a batch " + batch.shape().str() +
+                      " (needs rank 4 and n < N)");
+  const std::size_t h = batch.dim(2), w = batch.dim(3);
+  Tensor<float> m(Shape{h, w});
+  std::copy_n(batch.data() + n * h * w * batch.dim(1), h * w, m.data());
+  return m;
+}
 
 void warp_window(const Tensor<float>& picture, double cx, double cy, double side, double angle, bool flip,
                  std::size_t out, float* dst) {
@@ -161,7 +164,7 @@ FaceScenes make_face_scenes(const std::vector<Backdrop>& backdrops, const Tensor
         const Box b{x, y, x + w, y + w};
         if (std::any_of(placed.begin(), placed.end(), [&](const Box& q) { return iou(q, b) > 0; })) continue;
         placed.push_back(b);
-        const Tensor<float> tile = resampled(matrix_of(pool, rng() % pool.dim(0)), std::size_t(w));
+        const Tensor<float> tile = resampled(picture_of(pool, rng() % pool.dim(0)), std::size_t(w));
         const double tone = uniform(rng, -o.tone, o.tone);
         const double band = std::max(1.0, o.feather * w);
         for (std::size_t i = 0; i < std::size_t(w); ++i)

@@ -25,6 +25,10 @@
 
 namespace nn {
 
+/// @brief Picture n of a batch (N, C, H, W) as a matrix (H, W): its first channel.
+/// @throws shape_error if the batch is not of rank 4 or n ≥ N
+Tensor<float> picture_of(const Tensor<float>& batch, std::size_t n);
+
 /// @brief Bilinear resampling of a rotated square of a picture: the output pixel (i, j) of an
 ///        `out`×`out` window samples the picture at centre + R(angle)·(side/out)·(j + ½ − out/2,
 ///        i + ½ − out/2), mirrored left–right first if `flip`. Samples outside the picture take
