@@ -123,6 +123,9 @@ TEST_CASE("scan_faces scores exactly the windows it names, as if each were cut a
     CHECK(x % 4 == 0);
     CHECK(y % 4 == 0);
     for (std::size_t i = 0; i < 24; ++i) std::copy_n(&pic(y + i, x), 24, &X(0, 0, i, 0));
+    // Same arithmetic, in float, but summed in another order (im2row over the whole picture and
+    // over one window block the products differently): agreement to a few float ulps of p,
+    // relative 1e-5 (float's ε is 1.2e-7); an off-by-one window would differ by far more.
     CHECK(nn::face_probabilities(net, X)[0] == Approx(d.score).epsilon(1e-5));
   }
 }
@@ -168,6 +171,9 @@ TEST_CASE("warp_window: an unrotated square of the picture's own size is the pic
   // picture turned clockwise: its top row becomes the window's right column
   Tensor<float> turned(Shape{10, 10});
   nn::warp_window(pic, 5, 5, 10, M_PI / 2, false, 10, turned.data());
+  // cos(π/2) is 6e-17, not 0, so each sample lands a hair off the pixel centre and bilinear
+  // weights mix in ~1e-16 of a neighbour; 1e-5 is float rounding of values in [0, 1], while a
+  // turn the wrong way would move whole pixels (differences of order 0.1).
   for (std::size_t j = 0; j < 10; ++j) CHECK(turned(j, 9) == Approx(pic(0, j)).margin(1e-5));
 }
 
