@@ -10,7 +10,6 @@
 #include "nn/activation_layer.hpp"
 #include "nn/batchnorm.hpp"
 #include "nn/conv2d.hpp"
-#include "nn/data/faces.hpp"
 #include "nn/data/digits.hpp"
 #include "nn/maxpool2d.hpp"
 
