@@ -16,6 +16,7 @@
 
 #include <boost/format.hpp>
 
+#include "nn/apps/experiments.hpp"
 #include "nn/apps/faces.hpp"
 #include "nn/apps/roc.hpp"
 #include "nn/apps/train.hpp"
@@ -213,13 +214,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-double mean_of(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
-double std_of(const std::vector<double>& v) {  // sample standard deviation (n − 1)
-  const double m = mean_of(v);
-  double s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return v.size() > 1 ? std::sqrt(s / double(v.size() - 1)) : 0.0;
-}
+double mean_of(const std::vector<double>& v) { return nn::summarize(v).mean; }
+double std_of(const std::vector<double>& v) { return nn::summarize(v).std; }  // sample std (n − 1)
 
 /// One method's cross-validation: accuracy per fold, and every crop's out-of-fold score.
 struct CvResult {

@@ -68,4 +68,22 @@ Sequential<float> mlp_digits(std::uint64_t seed, std::size_t hidden) {
   return net;
 }
 
+void reinitialize(Sequential<float>& net, Init scheme, double gain, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const auto redraw = [&](Tensor<float>& W, Tensor<float>& b, std::size_t fan_in, std::size_t fan_out) {
+    initialize(W, scheme, fan_in, fan_out, rng);
+    for (float& w : W) w = float(gain * double(w));
+    b.fill(0.0f);
+  };
+  for (std::size_t l = 0; l < net.size(); ++l) {
+    if (auto* conv = dynamic_cast<Conv2d<float>*>(&net[l])) {
+      Tensor<float>& W = conv->weights();  // (C′, C, k_H, k_W)
+      const std::size_t k = W.dim(2) * W.dim(3);
+      redraw(W, conv->bias(), W.dim(1) * k, W.dim(0) * k);
+    } else if (auto* dense = dynamic_cast<Dense<float>*>(&net[l])) {
+      redraw(dense->weight(), dense->bias(), dense->inputs(), dense->outputs());
+    }
+  }
+}
+
 }  // namespace nn

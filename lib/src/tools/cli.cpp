@@ -56,6 +56,7 @@ ChapterArgs parse_chapter_args(int argc, char** argv, const std::string& summary
       ->default_str("42");
   for (const auto& f : extra.files) app.add_option(f.flag, *f.target, f.help)->type_name("FILE");
   for (const auto& f : extra.folders) app.add_option(f.flag, *f.target, f.help)->type_name("DIR");
+  for (const auto& f : extra.flags) app.add_flag(f.flag, *f.target, f.help);
   std::vector<std::string> positional;
   if (extra.positional) app.add_option("FILE", positional, extra.positional_help)->type_name("");
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "nn/init.hpp"
 #include "nn/layer.hpp"
 
 namespace nn {
@@ -28,5 +29,15 @@ Sequential<float> fashion_cnn(std::uint64_t seed);
 /// @param seed    seed of the initialisation
 /// @param hidden  width of the first hidden layer
 Sequential<float> mlp_digits(std::uint64_t seed, std::size_t hidden = 256);
+
+/// @brief Draws every convolution's and dense layer's weights again with `scheme`, multiplied
+///        by `gain`, and sets their biases to 0 (for comparing initialisations, §4.1.2). The
+///        fans are those of init.hpp: a dense layer's n and m, a convolution's C·k_H·k_W and
+///        C′·k_H·k_W. Other layers (batch norm's γ and β) are left as they are.
+/// @param net     the network, changed in place
+/// @param scheme  Xavier/Glorot or He, uniform or normal
+/// @param gain    1 for the scheme itself; e.g. 0.1 for weights ten times too small
+/// @param seed    seed of the draws (same seed, same weights)
+void reinitialize(Sequential<float>& net, Init scheme, double gain, std::uint64_t seed);
 
 }  // namespace nn

@@ -29,6 +29,13 @@ struct ExtraOptions {
   };
   std::vector<File> files;                              ///< the file options
   std::vector<File> folders;                            ///< options that take a folder, e.g. `--faces DIR` (same fields)
+  /// @brief An option without a value, e.g. `--full`.
+  struct Flag {
+    std::string flag;  ///< e.g. "--full"
+    std::string help;  ///< one line for `--help`
+    bool* target;      ///< set to true if the option is given
+  };
+  std::vector<Flag> flags;                              ///< the flag options
   std::string positional_help;                          ///< what the positional arguments are (empty: none allowed)
   std::vector<std::filesystem::path>* positional = nullptr;  ///< where they go
 };
