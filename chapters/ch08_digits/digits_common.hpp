@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iostream>
+#include <numeric>
+#include <utility>
 #include <random>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 #include "nn/optim.hpp"
 #include "nn/tools/plot.hpp"
 #include "nn/tools/table.hpp"
+#include "nn/apps/experiments.hpp"
 #include "nn/apps/train.hpp"
 
 namespace ch08 {
@@ -35,20 +39,23 @@ inline nn::Dataset synthetic_digits(std::size_t n, std::uint64_t seed) {
   return ds;
 }
 
-/// n examples spread evenly over a data set (for --quick; the npm digits are sorted by class,
-/// so the first n would hold only the first few classes).
+/// n examples drawn at random (a fixed seed) from a data set, kept in their order: for --quick
+/// and for subsets. Not a stride: the npm digits are sorted by class and the generated ones
+/// cycle through the classes, and a stride would keep only some classes of either.
 inline nn::Dataset head(const nn::Dataset& ds, std::size_t n) {
   n = std::min(n, ds.size());
+  std::vector<std::size_t> order(ds.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(20170101);
+  std::shuffle(order.begin(), order.end(), rng);
+  order.resize(n);
+  std::sort(order.begin(), order.end());
   nn::Dataset out;
-  const auto& s = ds.images.shape();
-  const std::size_t per = ds.images.size() / s[0];
-  out.images = nn::Tensor<float>(nn::Shape{n, s[1], s[2], s[3]});
-  out.labels.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t j = i * ds.size() / n;
-    std::copy_n(ds.images.data() + j * per, per, out.images.data() + i * per);
-    out.labels[i] = ds.labels[j];
-  }
+  nn::Tensor<float> X;
+  std::vector<std::size_t> labels;
+  nn::gather_batch(ds, order, 0, n, X, labels);
+  out.images = std::move(X);
+  out.labels.assign(labels.begin(), labels.end());
   return out;
 }
 
@@ -89,36 +96,130 @@ inline nn::TrainTest load_digits(const nn::ChapterArgs& args, std::string& sourc
   return tt;
 }
 
-/// Per-epoch record of a training run.
+/// Per-epoch record of a training run (the validation columns stay empty without a validation set).
 struct Curve {
-  std::vector<double> epoch, train_loss, train_acc, test_loss, test_acc, seconds;
+  std::vector<double> epoch, train_loss, train_acc, test_loss, test_acc, val_loss, val_acc, seconds;
 };
 
-/// Trains for `epochs` epochs, evaluating on the test set after each; prints one line per epoch.
+/// The learning rate over the epochs: α₀ throughout, ×0.1 after each third of the epochs
+/// (nn::step_decay), or the cosine from α₀ to 0 (nn::cosine_schedule).
+enum class Schedule { constant, step, cosine };
+
+/// "constant", "step" or "cosine".
+inline std::string to_string(Schedule s) {
+  return s == Schedule::constant ? "constant" : s == Schedule::step ? "step" : "cosine";
+}
+
+/// α in epoch e (from 0) of `epochs` under a schedule.
+inline double learning_rate_at(Schedule s, double lr0, std::size_t e, std::size_t epochs) {
+  switch (s) {
+    case Schedule::constant: return lr0;
+    case Schedule::step: return nn::step_decay(lr0, e, std::max<std::size_t>(1, (epochs + 2) / 3), 0.1);
+    case Schedule::cosine: break;
+  }
+  return nn::cosine_schedule(lr0, e, epochs);
+}
+
+/// How fit() trains.
+struct FitOptions {
+  std::size_t epochs = 1, batch = 64;
+  std::uint64_t seed = 42;        ///< shuffling and augmentation
+  double lr0 = 0;                 ///< α₀ of the schedule (0: leave the optimizer's α alone)
+  Schedule schedule = Schedule::constant;
+  int shift = 0;                  ///< random shifts of up to this many pixels (nn::random_shift)
+  const nn::Dataset* validation = nullptr;  ///< if set, evaluated after every epoch too
+  bool quiet = false;             ///< no progress bar and no line per epoch
+  std::string name = "training";  ///< label of the printed lines
+  /// called after every epoch with its index (from 0): e.g. to keep the weights of the best one
+  std::function<void(std::size_t, nn::Sequential<float>&, const Curve&)> after_epoch;
+};
+
+/// Trains for o.epochs epochs, evaluating on the test (and validation) set after each.
 inline Curve fit(nn::Sequential<float>& net, nn::Optimizer<float>& opt, const nn::TrainTest& data,
-                 std::size_t epochs, std::size_t batch, std::uint64_t seed, const std::string& name,
-                 double lr0 = 0, bool cosine = false, int shift = 0) {
-  std::mt19937_64 rng(seed);
+                 const FitOptions& o) {
+  std::mt19937_64 rng(o.seed);
   nn::Progress progress(std::cout, nn::Progress::is_terminal());
   Curve c;
-  for (std::size_t e = 0; e < epochs; ++e) {
-    if (cosine) opt.set_learning_rate(nn::cosine_schedule(lr0, e, epochs));
-    progress.start((boost::format("%s epoch %d/%d") % name % (e + 1) % epochs).str(),
-                   (data.train.size() + batch - 1) / batch);
-    const auto augment = [shift](nn::Tensor<float>& X, std::mt19937_64& g) { nn::random_shift(X, shift, g); };
-    const auto tr = shift > 0 ? nn::train_epoch(net, opt, data.train, batch, rng, &progress, augment)
-                              : nn::train_epoch(net, opt, data.train, batch, rng, &progress);
+  const auto augment = [shift = o.shift](nn::Tensor<float>& X, std::mt19937_64& g) { nn::random_shift(X, shift, g); };
+  for (std::size_t e = 0; e < o.epochs; ++e) {
+    if (o.lr0 > 0) opt.set_learning_rate(learning_rate_at(o.schedule, o.lr0, e, o.epochs));
+    progress.start((boost::format("%s epoch %d/%d") % o.name % (e + 1) % o.epochs).str(),
+                   (data.train.size() + o.batch - 1) / o.batch);
+    nn::Progress* shown = o.quiet ? nullptr : &progress;
+    const auto tr = o.shift > 0 ? nn::train_epoch(net, opt, data.train, o.batch, rng, shown, augment)
+                                : nn::train_epoch(net, opt, data.train, o.batch, rng, shown);
     const auto te = nn::evaluate(net, data.test, 500);
-    std::cout << boost::format("%s epoch %d/%d: test loss %.4f, test accuracy %.2f%%\n") % name % (e + 1) % epochs %
-                     te.loss % (100 * te.accuracy);
     c.epoch.push_back(double(e + 1));
     c.train_loss.push_back(tr.loss);
     c.train_acc.push_back(tr.accuracy);
     c.test_loss.push_back(te.loss);
     c.test_acc.push_back(te.accuracy);
     c.seconds.push_back(tr.seconds);
+    std::string val;
+    if (o.validation) {
+      const auto va = nn::evaluate(net, *o.validation, 500);
+      c.val_loss.push_back(va.loss);
+      c.val_acc.push_back(va.accuracy);
+      val = (boost::format(", validation loss %.4f, validation accuracy %.2f%%") % va.loss % (100 * va.accuracy)).str();
+    }
+    if (!o.quiet)
+      std::cout << boost::format("%s epoch %d/%d: test loss %.4f, test accuracy %.2f%%%s\n") % o.name % (e + 1) %
+                       o.epochs % te.loss % (100 * te.accuracy) % val;
+    if (o.after_epoch) o.after_epoch(e, net, c);
   }
   return c;
+}
+
+/// fit() with a cosine or constant schedule, as the chapter programs call it.
+inline Curve fit(nn::Sequential<float>& net, nn::Optimizer<float>& opt, const nn::TrainTest& data,
+                 std::size_t epochs, std::size_t batch, std::uint64_t seed, const std::string& name,
+                 double lr0 = 0, bool cosine = false, int shift = 0) {
+  FitOptions o;
+  o.epochs = epochs, o.batch = batch, o.seed = seed, o.name = name, o.lr0 = cosine ? lr0 : 0;
+  o.schedule = cosine ? Schedule::cosine : Schedule::constant, o.shift = shift;
+  return fit(net, opt, data, o);
+}
+
+/// One setting's curves over seeds: runs[i][e] is seed i's value after epoch e + 1.
+struct SeedBand {
+  std::string label;
+  std::vector<std::vector<double>> runs;
+};
+
+/// A two-panel figure of mean ± std bands over seeds (nn::summarize_columns): each setting's mean
+/// as a line and its band, mean − std to mean + std, shaded in the same colour.
+inline std::filesystem::path band_figure(const std::filesystem::path& out, const std::string& name,
+                                         const std::string& title, const std::string& left_label,
+                                         const std::vector<SeedBand>& left, const std::string& right_label,
+                                         const std::vector<SeedBand>& right, bool right_log = true) {
+  nn::Figure fig(out, name, 640, 360);
+  fig.command("set multiplot layout 1,2 title '" + title + "'");
+  const std::size_t epochs = left.empty() || left[0].runs.empty() ? 1 : left[0].runs[0].size();
+  fig.set("xlabel 'epoch'").set("grid").set(epochs <= 8 ? "xtics 1" : "xtics 2");
+  const auto panel = [&](const std::string& ylabel, const std::vector<SeedBand>& bands) {
+    fig.set("ylabel '" + ylabel + "'");
+    for (std::size_t k = 0; k < bands.size(); ++k) {
+      const auto stats = nn::summarize_columns(bands[k].runs);
+      std::vector<double> e, mean, lo, hi;
+      for (std::size_t j = 0; j < stats.size(); ++j) {
+        e.push_back(double(j + 1)), mean.push_back(stats[j].mean);
+        lo.push_back(stats[j].mean - stats[j].std), hi.push_back(stats[j].mean + stats[j].std);
+      }
+      const int b = fig.block({e, mean, lo, hi});
+      const std::string colour = nn::series_colour(k);
+      fig.plot(fig.data(b) + " using 1:3:4 with filledcurves fc rgb '" + colour + "' fs transparent solid 0.25 notitle")
+          .plot(fig.data(b) + " using 1:2 with lines lw 2 lc rgb '" + colour + "' title '" + bands[k].label + "'");
+    }
+  };
+  fig.command("unset key");  // one key, in the right panel's lower left, where falling losses leave room
+  panel(left_label, left);
+  fig.next_panel();
+  fig.set("key bottom left font ',9'");
+  if (right_log) fig.set("logscale y");
+  panel(right_label, right);
+  fig.next_panel();
+  fig.command("unset multiplot");
+  return fig.render();
 }
 
 /// How image_grid() colours its images.
