@@ -33,6 +33,10 @@ echo "  faces, LFW crops, 5-fold CV:       CNN $(fact ch08_real_faces cnn_accura
 echo "  held-out faces in held-out scenes: AP@0.5 $(fact ch08_real_faces scene_ap)"
 echo "  astronaut.png:                     IoU $(fact ch08_real_faces astronaut_iou) with the hand-labelled face;" \
      "$(fact ch08_real_faces photo_false_positives) false positives on the held-out halves of $(fact ch08_real_faces face_free_photos) face-free photos"
+echo "  over $(fact ch08_ablations seeds) seeds, LeNet-5 ($(fact ch08_ablations epochs) epochs; difference from the plain baseline ± 95 % interval):"
+echo "    batch norm $(fact ch08_ablations bn_on_diff) ± $(fact ch08_ablations bn_on_halfwidth) points (beyond the seed spread: $(fact ch08_ablations bn_on_beyond));" \
+     "Adam $(fact ch08_ablations adam_diff) ± $(fact ch08_ablations adam_halfwidth) ($(fact ch08_ablations adam_beyond));" \
+     "shifts $(fact ch08_ablations shift_on_diff) ± $(fact ch08_ablations shift_on_halfwidth) ($(fact ch08_ablations shift_on_beyond))"
 step "6/6 docs";                   cmake --build "$build" --target docs
 echo
 echo "Figures and tables: $src/plots/"
