@@ -4,17 +4,152 @@
 //
 //   ch08_predict [--model FILE] IMAGE.png [IMAGE2.png …]
 //
-// With no image it classifies a demo drawing of its own: a test digit enlarged and inverted.
+// With no image it first measures how well the model reads the test digits made faint, thin,
+// blurred or small, as a user's drawings are, under the contrast rule of nn::mnist_preprocess
+// and under the old one; then it classifies a demo drawing of its own: a test digit enlarged
+// and inverted.
+#include <chrono>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <random>
 
 #include "digits_common.hpp"
+#include "nn/tools/facts.hpp"
+#include "nn/tools/files.hpp"
 #include "nn/data/image.hpp"
 #include "nn/data/model_io.hpp"
 #include "nn/apps/models.hpp"
 
 namespace {
+
+using Image = nn::Tensor<float>;  // (1, 1, H, W)
+
+/// Separable Gaussian blur with standard deviation sigma pixels (zero outside the picture).
+Image blur(const Image& x, double sigma) {
+  const std::size_t H = x.dim(2), W = x.dim(3);
+  const int r = int(std::ceil(3 * sigma));
+  std::vector<float> k(std::size_t(2 * r + 1));
+  float sum = 0;
+  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = float(std::exp(-i * i / (2 * sigma * sigma)));
+  for (auto& v : k) v /= sum;
+  Image rows(x.shape()), out(x.shape());
+  for (std::size_t h = 0; h < H; ++h)
+    for (std::size_t w = 0; w < W; ++w)
+      for (int i = -r; i <= r; ++i)
+        if (const long c = long(w) + i; c >= 0 && c < long(W)) rows(0, 0, h, w) += k[std::size_t(i + r)] * x(0, 0, h, std::size_t(c));
+  for (std::size_t h = 0; h < H; ++h)
+    for (std::size_t w = 0; w < W; ++w)
+      for (int i = -r; i <= r; ++i)
+        if (const long c = long(h) + i; c >= 0 && c < long(H)) out(0, 0, h, w) += k[std::size_t(i + r)] * rows(0, 0, std::size_t(c), w);
+  return out;
+}
+
+/// Grayscale erosion by the four neighbours: every stroke a pixel thinner on each side.
+Image erode(const Image& x) {
+  const std::size_t H = x.dim(2), W = x.dim(3);
+  Image out(x.shape());
+  for (std::size_t h = 0; h < H; ++h)
+    for (std::size_t w = 0; w < W; ++w) {
+      float m = x(0, 0, h, w);
+      if (h > 0) m = std::min(m, x(0, 0, h - 1, w));
+      if (h + 1 < H) m = std::min(m, x(0, 0, h + 1, w));
+      if (w > 0) m = std::min(m, x(0, 0, h, w - 1));
+      if (w + 1 < W) m = std::min(m, x(0, 0, h, w + 1));
+      out(0, 0, h, w) = m;
+    }
+  return out;
+}
+
+/// A user's drawing made from a test digit (ink 1 on 0), and how it is made.
+struct Variant {
+  std::string key, name, how;
+  std::function<Image(const Image&)> make;
+};
+
+std::vector<Variant> variants() {
+  return {
+      {"original", "original", "the test digit as it is", [](const Image& x) { return x; }},
+      {"faint", "faint", "a faint pencil line: eroded by 1 px, softened by 0.75 px, ink 0.3 on paper 0.1",
+       [](const Image& x) {
+         Image y = blur(erode(x), 0.75);
+         for (auto& v : y) v = 0.1f + 0.2f * v;
+         return y;
+       }},
+      {"thin", "thin", "a thin soft line: eroded by 1 px, then blurred by 1 px",
+       [](const Image& x) { return blur(erode(x), 1.0); }},
+      {"blurred", "blurred", "Gaussian blur of 1.25 px", [](const Image& x) { return blur(x, 1.25); }},
+      {"small", "small", "shrunk to 20x20 (area averaging) in the middle of 28x28",
+       [](const Image& x) {
+         const Image s = nn::resize_area(x.reshaped(nn::Shape{28, 28}), 20, 20);
+         Image y(nn::Shape{1, 1, 28, 28});
+         for (std::size_t h = 0; h < 20; ++h)
+           for (std::size_t w = 0; w < 20; ++w) y(0, 0, h + 4, w + 4) = s(h, w);
+         return y;
+       }},
+  };
+}
+
+/// Accuracy of the model on the test digits made into each variant and prepared by
+/// mnist_preprocess, with its rule (the 60th percentile of the ink to 1) and with the old rule
+/// (only the strongest pixel to 1: ink_quantile 1); a table, a figure of examples, the facts.
+void measure_robustness(nn::Model& model, const nn::Dataset& test, const std::string& source,
+                        const nn::ChapterArgs& args) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto vs = variants();
+  const std::size_t n = test.size();
+  //! [robustness]
+  auto accuracy = [&](const Variant& v, double ink_quantile) {
+    nn::Dataset ds{nn::Tensor<float>(nn::Shape{n, 1, 28, 28}), test.labels};
+    for (std::size_t i = 0; i < n; ++i) {
+      Image x(nn::Shape{1, 1, 28, 28});
+      std::copy_n(test.images.data() + i * 784, 784, x.data());
+      const Image y = nn::mnist_preprocess(v.make(x), ink_quantile);
+      std::copy(y.begin(), y.end(), ds.images.data() + i * 784);
+    }
+    return 100 * nn::evaluate(model.net, ds, 500).accuracy;
+  };
+  //! [robustness]
+  nn::Facts facts("ch08_predict");
+  facts.set("test_size", n, "%d");
+  nn::Table t({{"drawing", "%s"}, {"60th percentile of the ink to 1 (%)", "%.2f"},
+               {"old rule: strongest pixel to 1 (%)", "%.2f"}});
+  std::string legend;
+  for (const auto& v : vs) {
+    const double now = accuracy(v, 0.6), old = accuracy(v, 1.0);
+    t.row(v.name, now, old);
+    legend += "  " + v.name + ": " + v.how + "\n";
+    facts.set("accuracy_" + v.key, now, "%.2f").set("old_accuracy_" + v.key, old, "%.2f");
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  facts.set("seconds", seconds, "%.1f");
+  const std::string head = (boost::format("Accuracy of the model on %d test digits drawn as a user might, after "
+                                          "mnist_preprocess with each contrast rule (%.1f s)\nData: %s\n") %
+                            n % seconds % source).str();
+  std::cout << "\n" << head << t.str() << legend;
+  const auto txt = args.out / "ch08_predict_robustness.txt";
+  nn::write_file_atomically(txt, nn::wrap_text(head) + t.str() + legend);
+  nn::report_written(txt);
+  nn::report_written(facts.save(args.out));
+
+  // The figure: one test digit as each variant (top row), prepared by the old rule (middle) and
+  // by the rule of mnist_preprocess (bottom).
+  Image x(nn::Shape{1, 1, 28, 28});
+  std::size_t pick = 0;  // the first 5 of the test set
+  while (pick + 1 < n && test.labels[pick] != 5) ++pick;
+  std::copy_n(test.images.data() + pick * 784, 784, x.data());
+  std::vector<Image> cells(3 * vs.size());
+  std::vector<std::string> captions(3 * vs.size());
+  for (std::size_t j = 0; j < vs.size(); ++j) {
+    const Image drawn = vs[j].make(x);
+    cells[j] = drawn, captions[j] = vs[j].name;
+    cells[vs.size() + j] = nn::mnist_preprocess(drawn, 1.0), captions[vs.size() + j] = "old rule";
+    cells[2 * vs.size() + j] = nn::mnist_preprocess(drawn), captions[2 * vs.size() + j] = "new rule";
+  }
+  nn::report_written(ch08::image_grid(args.out, "ch08_predict_robustness",
+                                      "Drawn (top), prepared: old rule, new rule",
+                                      cells, captions, vs.size()));
+}
 
 int run(int argc, char** argv) {
   std::filesystem::path model_path;
@@ -59,11 +194,12 @@ int run(int argc, char** argv) {
                          " for one digit, not a row of class scores (1, K)");
 
   if (images.empty()) {
-    std::cout << "no image named: classifying a demo drawing (usage: ch08_predict [--model FILE] IMAGE.png ...)\n";
-    // A demo drawing: a real test digit if the data is there, else a generated one — enlarged
-    // to 140×140 and inverted to dark ink on light paper, as a photo of a drawing would be.
     std::string source;
     const auto data = ch08::load_digits(args, source);
+    measure_robustness(model, data.test, source, args);
+    std::cout << "\nno image named: classifying a demo drawing (usage: ch08_predict [--model FILE] IMAGE.png ...)\n";
+    // A demo drawing: a real test digit if the data is there, else a generated one — enlarged
+    // to 140×140 and inverted to dark ink on light paper, as a photo of a drawing would be.
     std::size_t pick = 0;  // the first test digit that is a 3
     while (pick + 1 < data.test.size() && data.test.labels[pick] != 3) ++pick;
     nn::Tensor<float> pic(nn::Shape{1, 1, 140, 140});

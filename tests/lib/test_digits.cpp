@@ -8,10 +8,10 @@
 #include "nn/data/digits.hpp"
 
 namespace {
-double mass_centre(const nn::Tensor<float>& d, int axis) {
+double mass_centre(const nn::Tensor<float>& d, int axis) {  // rows and columns counted 0–27, as MNIST's
   double m = 0, c = 0;
   for (std::size_t h = 0; h < 28; ++h)
-    for (std::size_t w = 0; w < 28; ++w) m += d(0, 0, h, w), c += d(0, 0, h, w) * ((axis == 0 ? h : w) + 0.5);
+    for (std::size_t w = 0; w < 28; ++w) m += d(0, 0, h, w), c += d(0, 0, h, w) * double(axis == 0 ? h : w);
   return c / m;
 }
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,7 +54,10 @@ Tensor<float> resize_area(const Tensor<float>& image, std::size_t out_h, std::si
   return out;
 }
 
-Tensor<float> mnist_preprocess(const Tensor<float>& gray) {
+Tensor<float> mnist_preprocess(const Tensor<float>& gray, double ink_quantile) {
+  if (!(ink_quantile > 0 && ink_quantile <= 1))
+    throw std::invalid_argument("mnist_preprocess: ink_quantile must be in (0, 1], got " +
+                                std::to_string(ink_quantile));
   Tensor<float> img;
   if (gray.rank() == 4 && gray.dim(0) == 1 && gray.dim(1) == 1)
     img = gray.reshaped(Shape{gray.dim(2), gray.dim(3)});
@@ -75,7 +79,7 @@ Tensor<float> mnist_preprocess(const Tensor<float>& gray) {
   if (border / nb > all / double(H * W))
     for (auto& v : img) v = 1.0f - v;
 
-  // (2) contrast: background (the border's median-ish level) to 0, strongest ink to 1
+  // (2) background (the border's median level) to 0, strongest ink to 1: the scale of step 3
   std::vector<float> edge;
   for (std::size_t h = 0; h < H; ++h)
     for (std::size_t w = 0; w < W; ++w)
@@ -101,17 +105,29 @@ Tensor<float> mnist_preprocess(const Tensor<float>& gray) {
   const double s = 20.0 / double(std::max(ch, cw));
   const std::size_t nh = std::max<std::size_t>(1, std::size_t(std::lround(ch * s)));
   const std::size_t nw = std::max<std::size_t>(1, std::size_t(std::lround(cw * s)));
-  const Tensor<float> small = resize_area(crop, nh, nw);
+  Tensor<float> small = resize_area(crop, nh, nw);
 
-  // (5) centre of mass to (14, 14)
+  // (5) contrast: the ink_quantile quantile of the ink (pixels above a tenth of the strongest)
+  //     to 1, brighter pixels clipped to 1
+  std::vector<float> ink;
+  const float strongest = *std::max_element(small.begin(), small.end());
+  for (float v : small)
+    if (v > 0.1f * strongest) ink.push_back(v);
+  if (ink.empty()) throw data_error("mnist_preprocess: the picture holds no ink (its values are not finite)");
+  const std::size_t rank = std::size_t(std::ceil(ink_quantile * double(ink.size()))) - 1;  // nearest rank
+  std::nth_element(ink.begin(), ink.begin() + long(rank), ink.end());
+  const float level = ink[rank];
+  for (auto& v : small) v = std::min(1.0f, v / level);
+
+  // (6) centre of mass (row and column index, weighted by the ink) to (14, 14), as in MNIST
   double mass = 0, mh = 0, mw = 0;
   for (std::size_t h = 0; h < nh; ++h)
-    for (std::size_t w = 0; w < nw; ++w) mass += small(h, w), mh += small(h, w) * (h + 0.5), mw += small(h, w) * (w + 0.5);
+    for (std::size_t w = 0; w < nw; ++w) mass += small(h, w), mh += small(h, w) * h, mw += small(h, w) * w;
   const long top_h = std::clamp<long>(std::lround(14.0 - mh / mass), 0, long(28 - nh));
   const long left_w = std::clamp<long>(std::lround(14.0 - mw / mass), 0, long(28 - nw));
   Tensor<float> out(Shape{1, 1, 28, 28});
   for (std::size_t h = 0; h < nh; ++h)
-    for (std::size_t w = 0; w < nw; ++w) out(0, 0, std::size_t(top_h) + h, std::size_t(left_w) + w) = std::min(1.0f, small(h, w));
+    for (std::size_t w = 0; w < nw; ++w) out(0, 0, std::size_t(top_h) + h, std::size_t(left_w) + w) = small(h, w);
   return out;
 }
 
