@@ -3,6 +3,7 @@
 #include "nn/layer.hpp"
 
 #include <sstream>
+#include <stdexcept>
 
 namespace nn {
 
@@ -32,21 +33,44 @@ const Tensor<T>& Flatten<T>::backward(const Tensor<T>& dY) {
 template <class T>
 Layer<T>& Sequential<T>::add(std::unique_ptr<Layer<T>> layer) {
   layers_.push_back(std::move(layer));
+  activations_.clear(), deltas_.clear();
   return *layers_.back();
 }
 
 template <class T>
 const Tensor<T>& Sequential<T>::forward(const Tensor<T>& X) {
+  activations_.resize(layers_.size() + 1);  // allocates on the first call only
   const Tensor<T>* x = &X;
-  for (auto& l : layers_) x = &l->forward(*x);
+  activations_[0] = x;
+  for (std::size_t l = 0; l < layers_.size(); ++l) activations_[l + 1] = x = &layers_[l]->forward(*x);
   return *x;
 }
 
 template <class T>
 const Tensor<T>& Sequential<T>::backward(const Tensor<T>& dY) {
+  deltas_.resize(layers_.size() + 1);
   const Tensor<T>* d = &dY;
-  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) d = &(*it)->backward(*d);
+  deltas_[layers_.size()] = d;
+  for (std::size_t l = layers_.size(); l-- > 0;) deltas_[l] = d = &layers_[l]->backward(*d);
   return *d;
+}
+
+template <class T>
+const Tensor<T>& Sequential<T>::activation(std::size_t l) const {
+  if (l >= activations_.size())
+    throw std::out_of_range("Sequential::activation(" + std::to_string(l) + "): " +
+                            (activations_.empty() ? std::string("no forward() since the last layer was added")
+                                                  : "the network has X^(0) … X^(" + std::to_string(layers_.size()) + ")"));
+  return *activations_[l];
+}
+
+template <class T>
+const Tensor<T>& Sequential<T>::delta(std::size_t l) const {
+  if (l >= deltas_.size())
+    throw std::out_of_range("Sequential::delta(" + std::to_string(l) + "): " +
+                            (deltas_.empty() ? std::string("no backward() since the last layer was added")
+                                             : "the network has δ^(0) … δ^(" + std::to_string(layers_.size()) + ")"));
+  return *deltas_[l];
 }
 
 template <class T>

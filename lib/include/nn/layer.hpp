@@ -89,6 +89,7 @@ class Sequential {
     auto layer = std::make_unique<L>(std::forward<Args>(args)...);
     L& ref = *layer;
     layers_.push_back(std::move(layer));
+    activations_.clear(), deltas_.clear();
     return ref;
   }
   /// @brief Appends an already-built layer.
@@ -98,6 +99,19 @@ class Sequential {
   const Tensor<T>& forward(const Tensor<T>& X);
   /// @brief δ^(0) from δ^(L) = ∂L/∂ŷ, filling every layer's parameter gradients.
   const Tensor<T>& backward(const Tensor<T>& dY);
+  /// @brief X^(l) of the last forward(): X^(0) is the caller's input, X^(l+1) the output of
+  ///        layer l, read from the layer's own buffer (no copy, no second forward pass).
+  ///        Valid until the next forward() or until the caller's input goes away.
+  /// @param l  0 … size()
+  /// @throws std::out_of_range if l > size() or no forward() has run since the last add()
+  const Tensor<T>& activation(std::size_t l) const;
+  /// @brief δ^(l) = ∂L/∂X^(l) of the last backward() (Eqs. (29)–(33)): δ^(size()) is the
+  ///        caller's dY, δ^(l) for l < size() the input gradient layer l returned. δ^(0) is
+  ///        stale when the first layer's input gradient is off (set_input_gradient(false), as
+  ///        in train_epoch): that layer may skip computing it.
+  /// @param l  0 … size()
+  /// @throws std::out_of_range if l > size() or no backward() has run since the last add()
+  const Tensor<T>& delta(std::size_t l) const;
   /// @brief Every layer's parameters, in order.
   std::vector<Parameter<T>> parameters();
   /// @brief Every layer's buffers (running statistics), in order.
@@ -122,6 +136,8 @@ class Sequential {
 
  private:
   std::vector<std::unique_ptr<Layer<T>>> layers_;
+  // X^(0) … X^(L) and δ^(0) … δ^(L) of the last passes: pointers into the layers' buffers
+  std::vector<const Tensor<T>*> activations_, deltas_;
 };
 
 extern template class Flatten<float>;

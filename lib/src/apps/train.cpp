@@ -79,7 +79,8 @@ void gather_batch(const Dataset& ds, const std::vector<std::size_t>& order, std:
 
 EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Dataset& train, std::size_t batch,
                        std::mt19937_64& rng, Progress* progress,
-                       const std::function<void(Tensor<float>&, std::mt19937_64&)>& augment) {
+                       const std::function<void(Tensor<float>&, std::mt19937_64&)>& augment,
+                       const std::function<void(Sequential<float>&)>& observe) {
   const std::size_t N = train.size();
   if (N == 0 || batch == 0) throw std::invalid_argument("train_epoch: empty data set or batch size 0");
   std::vector<std::size_t> order(N);
@@ -113,6 +114,7 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
                                           "Lower the learning rate or check the input scaling.") %
                             loss % (s + 1) % steps % opt.learning_rate()).str());
     net.backward(dZ);
+    if (observe) observe(net);  // gradients of this batch, parameters not yet updated
     opt.step(params);
     loss_sum += double(loss) * R;
     correct += accuracy(Z, labels) * R;

@@ -83,11 +83,16 @@ void gather_batch(const Dataset& ds, const std::vector<std::size_t>& order, std:
 /// @param rng       shuffles the order (seed it for a reproducible run)
 /// @param progress  progress display, or nullptr for none
 /// @param augment   if set, called on every batch before the forward pass (e.g. random_shift)
+/// @param observe   if set, called on every batch after backward() and before the optimizer's
+///                  step (Eq. (20)): the network then holds this batch's X^(l), δ^(l)
+///                  (Sequential::activation, Sequential::delta) and parameter gradients, and
+///                  the parameters the gradients were taken at (e.g. a TrainingMonitor)
 /// @throws training_error naming the epoch position and the learning rate when the loss is
 ///         not finite (the usual cause: a learning rate too large)
 EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Dataset& train, std::size_t batch,
                        std::mt19937_64& rng, Progress* progress = nullptr,
-                       const std::function<void(Tensor<float>&, std::mt19937_64&)>& augment = {});
+                       const std::function<void(Tensor<float>&, std::mt19937_64&)>& augment = {},
+                       const std::function<void(Sequential<float>&)>& observe = {});
 
 /// @brief Loss and accuracy of the network on a data set, in evaluation mode (batch norm uses
 ///        its running statistics); the network is left in evaluation mode.
