@@ -27,6 +27,9 @@ cmake --build "$build" --target chapters
 echo
 echo "==> Results (each program's own numbers, from plots/*.facts)"
 echo "  digits, LeNet-5 + batch norm:      $(fact ch08_lenet_bn accuracy) % test accuracy"
+echo "  Fashion-MNIST, epoch chosen on validation: $(fact ch08_fashion accuracy) % test accuracy (epoch $(fact ch08_fashion best_epoch) of $(fact ch08_fashion epochs));" \
+     "shifts over $(fact ch08_fashion seeds) seeds: test loss $(fact ch08_fashion seed_test_loss_shift) against $(fact ch08_fashion seed_test_loss_plain) (beyond the spread: $(fact ch08_fashion seed_test_loss_exceeds))"
+echo "  predict, real test digits:         $(fact ch08_predict accuracy_original) % as they are, $(fact ch08_predict accuracy_small) % shrunk to 20×20"
 echo "  digit detection in scenes:         mAP@0.5 $(fact ch08_detect_digits map)"
 echo "  faces, LFW crops, 5-fold CV:       CNN $(fact ch08_real_faces cnn_accuracy) ± $(fact ch08_real_faces cnn_std) %," \
      "logistic regression $(fact ch08_real_faces logistic_accuracy) ± $(fact ch08_real_faces logistic_std) %"
