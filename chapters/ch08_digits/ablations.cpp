@@ -244,7 +244,8 @@ int run(const nn::ChapterArgs& args, bool full) {
   for (const auto& [method, lr] : best_lr) facts.set(std::string("lr_") + (method == Method::sgd ? "sgd" : method == Method::momentum ? "momentum" : "adam"), lr, "%g");
 
   nn::Table table({{"comparison", "%s"}, {"setting", "%s"}, {"test accuracy, %", "%s"}, {"range", "%s"},
-                   {"vs baseline (95 % interval)", "%s"}, {"beyond the spread?", "%s"}});
+                   {"vs baseline (95 % interval)", "%s"}, {"beyond the spread?", "%s"},
+                   {"paired test", "%s"}});
   Runs baseline_runs;
   bool have_baseline = false;
   double seconds = 0;
@@ -271,20 +272,27 @@ int run(const nn::ChapterArgs& args, bool full) {
       const Runs& r = all[k];
       const std::string name = s.label + (r.diverged ? " (" + std::to_string(r.diverged) + " diverged)" : "");
       if (r.final_acc.size() < 2) {
-        table.row(c.title, name, "diverged", "", "", "");
+        table.row(c.title, name, "diverged", "", "", "", "");
         continue;
       }
       acc_bands.push_back({s.label, r.test_acc});
       loss_bands.push_back({s.label, r.train_loss});
       const nn::SeedSummary sum = nn::summarize(r.final_acc);
       facts.set(s.key + "_mean", sum.mean, "%.2f").set(s.key + "_std", sum.std, "%.2f");
-      std::string versus = "—", beyond = "—";
+      std::string versus = "—", beyond = "—", paired = "—";
       if (k > 0 && reference->final_acc.size() >= 2) {
         const nn::SeedComparison cmp = nn::compare_seeds(reference->final_acc, r.final_acc);
         versus = (boost::format("%+.2f ± %.2f") % cmp.difference % cmp.half_width).str();
         beyond = cmp.exceeds_spread ? "yes" : "no (within noise)";
         facts.set(s.key + "_diff", cmp.difference, "%+.2f").set(s.key + "_halfwidth", cmp.half_width, "%.2f");
         facts.set(s.key + "_beyond", cmp.exceeds_spread ? "yes" : "no", "%s");
+        // the settings share their seeds, so the per-seed differences can be tested too
+        if (r.final_acc.size() == reference->final_acc.size() && !r.diverged && !reference->diverged) {
+          const nn::SeedComparison p = nn::compare_paired(reference->final_acc, r.final_acc);
+          paired = (boost::format("%+.2f ± %.2f %s") % p.difference % p.half_width % (p.exceeds_spread ? "yes" : "no")).str();
+          facts.set(s.key + "_paired_halfwidth", p.half_width, "%.2f");
+          facts.set(s.key + "_paired_beyond", p.exceeds_spread ? "yes" : "no", "%s");
+        }
         // the same comparison early, after a third of the epochs: how fast, not only how far
         const auto at = [&](const Runs& x) {
           std::vector<double> v;
@@ -296,7 +304,7 @@ int run(const nn::ChapterArgs& args, bool full) {
         facts.set(s.key + "_early_beyond", e.exceeds_spread ? "yes" : "no", "%s");
       }
       table.row(c.title, name, nn::mean_pm_std(sum, 2), (boost::format("%.2f–%.2f") % sum.min % sum.max).str(), versus,
-                beyond);
+                beyond, paired);
     }
     if (!acc_bands.empty())
       nn::report_written(ch08::band_figure(args.out, "ch08_ablation_" + c.key, c.title + " (mean ± std over seeds)",
@@ -307,7 +315,8 @@ int run(const nn::ChapterArgs& args, bool full) {
       (boost::format("LeNet-5 on %s; %d seeds × %d epochs per setting, %.0f s of training.\n"
                      "Learning rates from the sweep on a validation split of the training digits: SGD %g, momentum %g, "
                      "Adam %g.\n"
-                     "Beyond the spread: Welch's 95 %% interval for the difference of the means excludes 0.\n") %
+                     "Beyond the spread: Welch's 95 %% interval for the difference of the means excludes 0.\n"
+                     "Paired test: the 95 %% t interval of the per-seed differences (the settings share their seeds).\n") %
        source % n_seeds % epochs % seconds % best_lr[Method::sgd] % best_lr[Method::momentum] % best_lr[Method::adam])
           .str();
   std::cout << "\n" << table.str() << note;
@@ -328,6 +337,10 @@ int main(int argc, char** argv) {
     const nn::ChapterArgs args = nn::parse_chapter_args(
         argc, argv, "§4.1.2/§4.2.7: what batch norm, the optimizer, the schedule, the initialisation and shifts do, over seeds",
         extra);
+    if (full && args.quick) {  // a usage error, like the others parse_chapter_args reports
+      std::cerr << "error: --full and --quick ask for opposite sizes: give one of them (see --help)\n";
+      return 2;
+    }
     return run(args, full);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -192,11 +192,12 @@ inline std::filesystem::path band_figure(const std::filesystem::path& out, const
                                          const std::string& title, const std::string& left_label,
                                          const std::vector<SeedBand>& left, const std::string& right_label,
                                          const std::vector<SeedBand>& right, bool right_log = true) {
-  nn::Figure fig(out, name, 640, 360);
+  nn::Figure fig(out, name, 640, 400);
   fig.command("set multiplot layout 1,2 title '" + title + "'");
   const std::size_t epochs = left.empty() || left[0].runs.empty() ? 1 : left[0].runs[0].size();
-  fig.set("xlabel 'epoch'").set("grid").set(epochs <= 8 ? "xtics 1" : "xtics 2");
-  const auto panel = [&](const std::string& ylabel, const std::vector<SeedBand>& bands) {
+  // room under both panels for one key across the figure
+  fig.set("xlabel 'epoch'").set("grid").set(epochs <= 8 ? "xtics 1" : "xtics 2").set("bmargin 7");
+  const auto panel = [&](const std::string& ylabel, const std::vector<SeedBand>& bands, bool keyed) {
     fig.set("ylabel '" + ylabel + "'");
     for (std::size_t k = 0; k < bands.size(); ++k) {
       const auto stats = nn::summarize_columns(bands[k].runs);
@@ -208,15 +209,37 @@ inline std::filesystem::path band_figure(const std::filesystem::path& out, const
       const int b = fig.block({e, mean, lo, hi});
       const std::string colour = nn::series_colour(k);
       fig.plot(fig.data(b) + " using 1:3:4 with filledcurves fc rgb '" + colour + "' fs transparent solid 0.25 notitle")
-          .plot(fig.data(b) + " using 1:2 with lines lw 2 lc rgb '" + colour + "' title '" + bands[k].label + "'");
+          .plot(fig.data(b) + " using 1:2 with lines lw 2 lc rgb '" + colour + "' " +
+                (keyed ? "title '" + bands[k].label + "'" : "notitle"));
     }
   };
-  fig.command("unset key");  // one key, in the right panel's lower left, where falling losses leave room
-  panel(left_label, left);
+  // The left panel's range follows the settings that learned: one that stayed far below the
+  // others (a collapsed run) would squash them into a line; it is named under the panel instead.
+  double best_final = -1e300, lo = 1e300, hi = -1e300;
+  for (const auto& band : left) best_final = std::max(best_final, nn::summarize_columns(band.runs).back().mean);
+  std::string off_scale;
+  for (const auto& band : left) {
+    const auto stats = nn::summarize_columns(band.runs);
+    if (stats.back().mean < 0.5 * best_final) {
+      off_scale += (off_scale.empty() ? "" : "; ") + band.label +
+                   (boost::format(", %.1f at the end") % stats.back().mean).str();
+      continue;
+    }
+    for (const auto& st : stats) lo = std::min(lo, st.mean - st.std), hi = std::max(hi, st.mean + st.std);
+  }
+  fig.command("unset key");
+  if (lo < hi) {
+    const double pad = 0.05 * (hi - lo);
+    fig.set((boost::format("yrange [%g:%g]") % (lo - pad) % (hi + pad)).str());
+  }
+  if (!off_scale.empty())
+    fig.command("set label 1 'off the scale of the left panel: " + off_scale + "' at screen 0.01, screen 0.03 left font ',8'");
+  panel(left_label, left, false);
   fig.next_panel();
-  fig.set("key bottom left font ',9'");
+  fig.command("unset label 1").set("yrange [*:*]");
+  fig.set("key at screen 0.99, screen 0.01 right bottom vertical font ',9'");
   if (right_log) fig.set("logscale y");
-  panel(right_label, right);
+  panel(right_label, right, true);
   fig.next_panel();
   fig.command("unset multiplot");
   return fig.render();

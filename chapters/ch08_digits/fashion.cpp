@@ -155,7 +155,7 @@ int run(const nn::ChapterArgs& args) {
   const std::string label = (boost::format("label 1 'chosen' at %d, graph 0.5 center rotate by 90 offset -0.8, 0 font ',9'") %
                              (chosen + 1)).str();
   fig.set("xlabel 'epoch'").set("grid").set(mark).set(label).set(range).set("xtics 1").set("key top right")
-      .set("ylabel 'loss (cross-entropy)'").set("logscale y");
+      .set("ylabel 'loss (cross-entropy)'");
   std::vector<double> tra, vaa, tea;
   for (std::size_t e = 0; e < epochs; ++e)
     tra.push_back(100 * curve.train_acc[e]), vaa.push_back(100 * curve.val_acc[e]), tea.push_back(100 * curve.test_acc[e]);

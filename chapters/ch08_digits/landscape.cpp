@@ -175,7 +175,7 @@ int run(const nn::ChapterArgs& args) {
   // ---- figure: 2-D contour plot with the projected path ----------------------------------------
   nn::Figure f2(args.out, "ch08_landscape_2d", 600, 520);
   f2.set("title 'L(θ* + a δ_1 + b δ_2), random filter-normalised δ_1, δ_2'");
-  f2.set("xlabel 'a (along δ_1)'").set("ylabel 'b (along δ_2)'").set("size ratio -1").set("key bottom left opaque");
+  f2.set("xlabel 'a (along δ_1)'").set("ylabel 'b (along δ_2)'").set("size ratio -1").set("key outside below");
   std::vector<std::vector<double>> M(sz.grid, std::vector<double>(sz.grid));
   for (std::size_t i = 0; i < sz.grid; ++i)
     for (std::size_t j = 0; j < sz.grid; ++j) M[j][i] = S[i][j];  // row = b, column = a

@@ -96,23 +96,40 @@ TEST_CASE("compare_seeds: Welch's t by hand", "[experiments]") {
   CHECK_THROWS_WITH(nn::compare_seeds({1}, {1, 2}), Catch::Contains("at least two seeds"));
 }
 
+TEST_CASE("compare_paired: the t interval of the per-seed differences by hand", "[experiments]") {
+  // a = {1, 2, 3, 4}, b = a + {1.0, 1.2, 0.8, 1.0}: d̄ = 1, s_d = √(0.08/3), ν = 3, t₀.₉₇₅(3) = 3.182
+  const nn::SeedComparison c = nn::compare_paired({1, 2, 3, 4}, {2, 3.2, 3.8, 5});
+  CHECK(c.difference == Approx(1));
+  CHECK(c.nu == 3);
+  CHECK(c.half_width == Approx(3.182 * std::sqrt(0.08 / 3) / 2));
+  CHECK(c.exceeds_spread);
+  // the same data unpaired: the spread of a and b hides the shift of one
+  CHECK_FALSE(nn::compare_seeds({1, 2, 3, 4}, {2, 3.2, 3.8, 5}).exceeds_spread);
+  CHECK_THROWS_WITH(nn::compare_paired({1, 2}, {1, 2, 3}), Catch::Contains("equally long"));
+  CHECK_THROWS_AS(nn::compare_paired({1}, {1}), std::invalid_argument);
+}
+
 TEST_CASE("compare_seeds calls about 5 % of same-distribution pairs different, and finds a real shift", "[experiments]") {
   std::mt19937_64 rng(7);
   std::normal_distribution<double> noise(0.0, 1.0);
   const int trials = 4000;
-  int false_alarms = 0, found = 0;
+  int false_alarms = 0, found = 0, paired_alarms = 0;
   for (int t = 0; t < trials; ++t) {
     std::vector<double> a(5), b(5), shifted(5);
     for (int i = 0; i < 5; ++i) a[i] = noise(rng), b[i] = noise(rng), shifted[i] = b[i] + 3.0;
     false_alarms += nn::compare_seeds(a, b).exceeds_spread;
     found += nn::compare_seeds(a, shifted).exceeds_spread;
+    paired_alarms += nn::compare_paired(a, b).exceeds_spread;
   }
   // Welch's test is slightly conservative at n = 5 (rate a little under 5 %); the binomial
   // standard error of the rate is 0.34 %, so [3.5 %, 6.5 %] would flag a wrong SE or quantile.
   const double rate = double(false_alarms) / trials;
   CHECK(rate > 0.035);
   CHECK(rate < 0.065);
-  CHECK(double(found) / trials > 0.9);  // a 3σ shift with 5 + 5 seeds: power about 0.98
+  CHECK(double(found) / trials > 0.9);
+  // the paired test is exact for normal differences: 5 % (binomial standard error 0.34 %)
+  CHECK(double(paired_alarms) / trials > 0.04);
+  CHECK(double(paired_alarms) / trials < 0.06);  // a 3σ shift with 5 + 5 seeds: power about 0.98
 }
 
 TEST_CASE("reinitialize redraws convolution and dense weights at the scheme's scale times the gain", "[experiments][init]") {
@@ -137,6 +154,15 @@ TEST_CASE("reinitialize redraws convolution and dense weights at the scheme's sc
   for (float b : conv.bias()) CHECK(b == 0);
   for (float b : dense.bias()) CHECK(b == 0);
   for (float g : *bn.parameters()[0].value) CHECK(g == 3.0f);
+  // He normal: s = √(2/fan_in); the same seed draws the same standard normals for every normal
+  // scheme, so the He weights are the Xavier ones times the ratio of the scales
+  const std::vector<float> xavier(dense.weight().begin(), dense.weight().end());
+  nn::reinitialize(net, nn::Init::he_normal, 1.0, 5);
+  CHECK(rms(conv.weights()) == Approx(std::sqrt(2.0 / 36)).epsilon(0.05));
+  CHECK(rms(dense.weight()) == Approx(std::sqrt(2.0 / 200)).epsilon(0.02));
+  const double ratio = std::sqrt(2.0 / 200) / (0.1 * std::sqrt(2.0 / 500));
+  for (std::size_t i = 0; i < xavier.size(); i += 97) CHECK(dense.weight()[i] == Approx(ratio * xavier[i]).epsilon(1e-5));
+  nn::reinitialize(net, nn::Init::xavier_normal, 0.1, 5);
   // the same seed gives the same weights
   const std::vector<float> before(conv.weights().begin(), conv.weights().end());
   nn::reinitialize(net, nn::Init::xavier_normal, 0.1, 5);

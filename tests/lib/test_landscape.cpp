@@ -15,11 +15,12 @@
 
 namespace {
 
-/// Conv2d(1 → 3, 3×3) – ReLU – MaxPool 2×2 – Flatten – Dense(12 → 4) on 1×6×6 inputs.
+/// Conv2d(2 → 3, 3×3) – ReLU – MaxPool 2×2 – Flatten – Dense(12 → 4) on 2×6×6 inputs. Two
+/// input channels, so that a filter (an output channel, 2·3·3 values) differs from a kernel slice.
 nn::Sequential<float> small_cnn(std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   nn::Sequential<float> net;
-  net.add<nn::Conv2d<float>>(1, 3, 3, 3, nn::ConvSpec{1, 0}, rng());  // 6 → 4
+  net.add<nn::Conv2d<float>>(2, 3, 3, 3, nn::ConvSpec{1, 0}, rng());  // 6 → 4
   net.add<nn::Activation<float>>(nn::ActivationFunction::relu);
   net.add<nn::MaxPool2d<float>>(2, 2);  // 4 → 2
   net.add<nn::Flatten<float>>();        // 3·2·2 = 12
@@ -31,7 +32,7 @@ nn::Dataset small_images(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> u(0.f, 1.f);
   nn::Dataset ds;
-  ds.images = nn::Tensor<float>(nn::Shape{n, 1, 6, 6});
+  ds.images = nn::Tensor<float>(nn::Shape{n, 2, 6, 6});
   for (auto& v : ds.images) v = u(rng);
   for (std::size_t i = 0; i < n; ++i) ds.labels.push_back(int(i % 4));
   return ds;
@@ -52,7 +53,7 @@ TEST_CASE("get_parameters and set_parameters are inverse, in Sequential::paramet
   REQUIRE(theta.size() == net.parameter_count());
   auto& conv = dynamic_cast<nn::Conv2d<float>&>(net[0]);
   CHECK(theta[0] == conv.weights()[0]);  // θ starts with conv's W
-  CHECK(theta[27] == conv.bias()[0]);    // then its 3 biases
+  CHECK(theta[54] == conv.bias()[0]);    // then its 3 biases
   std::mt19937_64 rng(2);
   const auto other = random_vector(theta.size(), rng);
   nn::set_parameters(net, other);
@@ -72,18 +73,18 @@ TEST_CASE("a filter-normalised direction has each filter's norm equal to the wei
   REQUIRE(d.size() == net.parameter_count());
   auto& conv = dynamic_cast<nn::Conv2d<float>&>(net[0]);
   auto& fc = dynamic_cast<nn::Dense<float>&>(net[4]);
-  // conv W: 3 filters of 9 values at 0…26, then 3 biases, then fc W (12, 4), then 4 biases
+  // conv W: 3 filters of 18 values at 0…53, then 3 biases, then fc W (12, 4), then 4 biases
   for (std::size_t f = 0; f < 3; ++f) {
     double dd = 0, ww = 0;
-    for (std::size_t i = 0; i < 9; ++i) {
-      dd += double(d[f * 9 + i]) * d[f * 9 + i];
-      ww += double(conv.weights()[f * 9 + i]) * conv.weights()[f * 9 + i];
+    for (std::size_t i = 0; i < 18; ++i) {
+      dd += double(d[f * 18 + i]) * d[f * 18 + i];
+      ww += double(conv.weights()[f * 18 + i]) * conv.weights()[f * 18 + i];
     }
     CAPTURE(f);
     CHECK(std::sqrt(dd) == Approx(std::sqrt(ww)).epsilon(1e-5));
   }
-  for (std::size_t i = 27; i < 30; ++i) CHECK(d[i] == 0.f);  // conv biases stay
-  const std::size_t off = 30;
+  for (std::size_t i = 54; i < 57; ++i) CHECK(d[i] == 0.f);  // conv biases stay
+  const std::size_t off = 57;
   for (std::size_t j = 0; j < 4; ++j) {  // a dense filter is one output neuron: column j
     double dd = 0, ww = 0;
     for (std::size_t i = 0; i < 12; ++i) {
@@ -97,7 +98,7 @@ TEST_CASE("a filter-normalised direction has each filter's norm equal to the wei
   // a direction, not the weights: random signs, and another seed gives another one
   std::mt19937_64 rng2(5);
   CHECK(nn::filter_normalized_direction(net, rng2) != d);
-  CHECK(std::vector<float>(d.begin(), d.begin() + 27) !=
+  CHECK(std::vector<float>(d.begin(), d.begin() + 54) !=
         std::vector<float>(conv.weights().begin(), conv.weights().end()));
 }
 

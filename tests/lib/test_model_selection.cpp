@@ -116,9 +116,10 @@ TEST_CASE("fit with a snapshot at the best validation epoch gives back that epoc
   ch08::FitOptions o;
   o.epochs = 4, o.batch = 32, o.seed = 4, o.quiet = true, o.validation = &split.validation;
   o.lr0 = 2e-3, o.schedule = ch08::Schedule::constant;
-  ch08::WeightSnapshot best;
-  o.after_epoch = [&best](std::size_t e, nn::Sequential<float>& n, const ch08::Curve& c) {
+  ch08::WeightSnapshot best, second;
+  o.after_epoch = [&](std::size_t e, nn::Sequential<float>& n, const ch08::Curve& c) {
     if (ch08::best_epoch(c.val_acc, c.val_loss) == e) best.save(n);
+    if (e == 1) second.save(n);  // a forced earlier epoch: restore must really go back
   };
   const auto curve = ch08::fit(net, opt, {split.train, data.test}, o);
   const std::size_t chosen = ch08::best_epoch(curve.val_acc, curve.val_loss);
@@ -127,4 +128,10 @@ TEST_CASE("fit with a snapshot at the best validation epoch gives back that epoc
   CHECK(te.loss == curve.test_loss[chosen]);
   CHECK(va.loss == curve.val_loss[chosen]);
   CHECK(va.accuracy == curve.val_acc[chosen]);
+  // the chosen epoch may be the last, where a restore that does nothing would pass; epoch 2's
+  // snapshot is never the state the network ends in
+  REQUIRE(curve.test_loss[1] != curve.test_loss.back());
+  second.restore(net);
+  CHECK(nn::evaluate(net, data.test, 500).loss == curve.test_loss[1]);
+  CHECK(nn::evaluate(net, split.validation, 500).loss == curve.val_loss[1]);
 }

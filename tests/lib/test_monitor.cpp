@@ -161,6 +161,12 @@ TEST_CASE("a ReLU unit forced dead is counted; one forced alive is not", "[monit
   nn::Tensor<float> Y(nn::Shape{2, 3});  // column 1 is never positive
   Y(0, 0) = 0, Y(1, 0) = 1, Y(0, 1) = 0, Y(1, 1) = 0, Y(0, 2) = 2, Y(1, 2) = 3;
   CHECK(nn::dead_unit_fraction(Y) == Approx(1.0 / 3));
+  // a convolution's output: a unit is one (c, h, w), not a channel; channel 1 is alive at three
+  // of its four positions, so a per-channel count would find nothing dead here
+  nn::Tensor<float> Z(nn::Shape{2, 2, 2, 2}, 1.0f);
+  Z(0, 1, 0, 1) = 0, Z(1, 1, 0, 1) = 0;  // dead for both examples
+  Z(0, 0, 1, 1) = 0;                     // zero for one example only: alive
+  CHECK(nn::dead_unit_fraction(Z) == Approx(1.0 / 8));
   CHECK_THROWS_AS(nn::dead_unit_fraction(nn::Tensor<float>(nn::Shape{4})), nn::shape_error);
 
   auto net = tiny_net(false, 7);

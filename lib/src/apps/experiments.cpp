@@ -89,6 +89,28 @@ SeedComparison compare_seeds(const std::vector<double>& a, const std::vector<dou
   return c;
 }
 
+SeedComparison compare_paired(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size() || a.size() < 2)
+    throw std::invalid_argument("compare_paired: needs two equally long lists of at least two seeds (got " +
+                                std::to_string(a.size()) + " and " + std::to_string(b.size()) + ")");
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = b[i] - a[i];
+  const SeedSummary s = summarize(d);  // also refuses non-finite values
+  SeedComparison c;
+  c.difference = s.mean;
+  c.nu = double(s.n - 1);
+  const double se = s.std / std::sqrt(double(s.n));
+  if (se == 0) {  // every seed moved by exactly the same amount
+    c.t = c.difference == 0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), c.difference);
+    c.exceeds_spread = c.difference != 0;
+    return c;
+  }
+  c.t = c.difference / se;
+  c.half_width = t_quantile_975(c.nu) * se;
+  c.exceeds_spread = std::abs(c.difference) > c.half_width;
+  return c;
+}
+
 std::string mean_pm_std(const SeedSummary& s, int decimals, double scale) {
   const std::string f = "%." + std::to_string(decimals) + "f";
   return (boost::format(f + " ± " + f) % (scale * s.mean) % (scale * s.std)).str();

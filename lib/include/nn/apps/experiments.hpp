@@ -11,8 +11,8 @@
 ///
 /// with the Welch–Satterthwaite degrees of freedom ν. The difference *exceeds the seed-to-seed
 /// spread* when the 95 % confidence interval d ± t₀.₉₇₅(ν)·SE does not contain 0 (a two-sided
-/// test at the 5 % level). With 5 seeds each, t₀.₉₇₅ is about 2.3, so a difference must be a few
-/// times larger than the standard deviations before it counts. The test assumes the results
+/// test at the 5 % level). With 6 seeds each, t₀.₉₇₅ is about 2.2, so a difference must exceed
+/// about 1.3 seed standard deviations (2.2 standard errors) before it counts. The test assumes the results
 /// are roughly normal over seeds; it does not correct for making many comparisons at once.
 #pragma once
 
@@ -58,6 +58,15 @@ struct SeedComparison {
 /// @brief Compares setting b with setting a over their seeds.
 /// @throws std::invalid_argument if either has fewer than two values or a non-finite one
 SeedComparison compare_seeds(const std::vector<double>& a, const std::vector<double>& b);
+
+/// @brief The paired comparison, for settings run with the same seeds: the t interval of the
+///        per-seed differences b_i − a_i, \f$\bar d \pm t_{0.975}(n-1)\, s_d/\sqrt n\f$. When a
+///        seed that is good for one setting is good for the other too (the same batches, the
+///        same draws), the differences vary less than the results, and this test can see a
+///        smaller effect than Welch's; when the seeds do not pair up, it can see less.
+/// @param a, b  results of the two settings, element i from seed i of both
+/// @throws std::invalid_argument if the lengths differ, are below two, or hold a non-finite value
+SeedComparison compare_paired(const std::vector<double>& a, const std::vector<double>& b);
 
 /// @brief "99.12 ± 0.08" for a summary, with `decimals` digits after the point, each value
 ///        multiplied by `scale` first (100 for a fraction shown in per cent).
