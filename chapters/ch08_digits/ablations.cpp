@@ -332,7 +332,7 @@ int run(const nn::ChapterArgs& args, bool full) {
 int main(int argc, char** argv) {
   bool full = false;
   nn::ExtraOptions extra;
-  extra.flags.push_back({"--full", "more seeds (10) and epochs (15): the numbers to trust, in a few minutes", &full});
+  extra.flags.push_back({"--full", "more seeds (10) and epochs (15) on all the training digits: steadier numbers, several minutes", &full});
   try {
     const nn::ChapterArgs args = nn::parse_chapter_args(
         argc, argv, "§4.1.2/§4.2.7: what batch norm, the optimizer, the schedule, the initialisation and shifts do, over seeds",
