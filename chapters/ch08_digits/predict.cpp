@@ -15,6 +15,7 @@
 #include <random>
 
 #include "digits_common.hpp"
+#include "drawings.hpp"
 #include "nn/tools/facts.hpp"
 #include "nn/tools/files.hpp"
 #include "nn/data/image.hpp"
@@ -25,41 +26,8 @@ namespace {
 
 using Image = nn::Tensor<float>;  // (1, 1, H, W)
 
-/// Separable Gaussian blur with standard deviation sigma pixels (zero outside the picture).
-Image blur(const Image& x, double sigma) {
-  const std::size_t H = x.dim(2), W = x.dim(3);
-  const int r = int(std::ceil(3 * sigma));
-  std::vector<float> k(std::size_t(2 * r + 1));
-  float sum = 0;
-  for (int i = -r; i <= r; ++i) sum += k[std::size_t(i + r)] = float(std::exp(-i * i / (2 * sigma * sigma)));
-  for (auto& v : k) v /= sum;
-  Image rows(x.shape()), out(x.shape());
-  for (std::size_t h = 0; h < H; ++h)
-    for (std::size_t w = 0; w < W; ++w)
-      for (int i = -r; i <= r; ++i)
-        if (const long c = long(w) + i; c >= 0 && c < long(W)) rows(0, 0, h, w) += k[std::size_t(i + r)] * x(0, 0, h, std::size_t(c));
-  for (std::size_t h = 0; h < H; ++h)
-    for (std::size_t w = 0; w < W; ++w)
-      for (int i = -r; i <= r; ++i)
-        if (const long c = long(h) + i; c >= 0 && c < long(H)) out(0, 0, h, w) += k[std::size_t(i + r)] * rows(0, 0, std::size_t(c), w);
-  return out;
-}
-
-/// Grayscale erosion by the four neighbours: every stroke a pixel thinner on each side.
-Image erode(const Image& x) {
-  const std::size_t H = x.dim(2), W = x.dim(3);
-  Image out(x.shape());
-  for (std::size_t h = 0; h < H; ++h)
-    for (std::size_t w = 0; w < W; ++w) {
-      float m = x(0, 0, h, w);
-      if (h > 0) m = std::min(m, x(0, 0, h - 1, w));
-      if (h + 1 < H) m = std::min(m, x(0, 0, h + 1, w));
-      if (w > 0) m = std::min(m, x(0, 0, h, w - 1));
-      if (w + 1 < W) m = std::min(m, x(0, 0, h, w + 1));
-      out(0, 0, h, w) = m;
-    }
-  return out;
-}
+using ch08::blur;   // drawings.hpp: the same drawings the tests make
+using ch08::erode;
 
 /// A user's drawing made from a test digit (ink 1 on 0), and how it is made.
 struct Variant {
