@@ -39,24 +39,32 @@ inline nn::Dataset synthetic_digits(std::size_t n, std::uint64_t seed) {
   return ds;
 }
 
-/// n examples drawn at random (a fixed seed) from a data set, kept in their order: for --quick
+/// The images at `indices` (in that order).
+inline nn::Dataset subset(const nn::Dataset& ds, const std::vector<std::size_t>& indices) {
+  const auto& s = ds.images.shape();
+  const std::size_t per = ds.images.size() / s[0];
+  nn::Dataset out;
+  out.images = nn::Tensor<float>(nn::Shape{indices.size(), s[1], s[2], s[3]});
+  out.labels.resize(indices.size());
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    std::copy_n(ds.images.data() + indices[k] * per, per, out.images.data() + k * per);
+    out.labels[k] = ds.labels[indices[k]];
+  }
+  return out;
+}
+
+/// n examples drawn at random (seeded; a fixed seed by default) from a data set, kept in their order: for --quick
 /// and for subsets. Not a stride: the npm digits are sorted by class and the generated ones
 /// cycle through the classes, and a stride would keep only some classes of either.
-inline nn::Dataset head(const nn::Dataset& ds, std::size_t n) {
+inline nn::Dataset head(const nn::Dataset& ds, std::size_t n, std::uint64_t seed = 20170101) {
   n = std::min(n, ds.size());
   std::vector<std::size_t> order(ds.size());
   std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(20170101);
+  std::mt19937_64 rng(seed);
   std::shuffle(order.begin(), order.end(), rng);
   order.resize(n);
   std::sort(order.begin(), order.end());
-  nn::Dataset out;
-  nn::Tensor<float> X;
-  std::vector<std::size_t> labels;
-  nn::gather_batch(ds, order, 0, n, X, labels);
-  out.images = std::move(X);
-  out.labels.assign(labels.begin(), labels.end());
-  return out;
+  return subset(ds, order);
 }
 
 /// True if `dir` holds any of the official layout's four files (plain or .gz); the loaders then
@@ -130,6 +138,8 @@ struct FitOptions {
   const nn::Dataset* validation = nullptr;  ///< if set, evaluated after every epoch too
   bool quiet = false;             ///< no progress bar and no line per epoch
   std::string name = "training";  ///< label of the printed lines
+  /// called after every batch's backward(), before the step (nn::train_epoch's observer)
+  std::function<void(nn::Sequential<float>&)> observe;
   /// called after every epoch with its index (from 0): e.g. to keep the weights of the best one
   std::function<void(std::size_t, nn::Sequential<float>&, const Curve&)> after_epoch;
 };
@@ -140,14 +150,14 @@ inline Curve fit(nn::Sequential<float>& net, nn::Optimizer<float>& opt, const nn
   std::mt19937_64 rng(o.seed);
   nn::Progress progress(std::cout, nn::Progress::is_terminal());
   Curve c;
-  const auto augment = [shift = o.shift](nn::Tensor<float>& X, std::mt19937_64& g) { nn::random_shift(X, shift, g); };
+  std::function<void(nn::Tensor<float>&, std::mt19937_64&)> augment;
+  if (o.shift > 0) augment = [shift = o.shift](nn::Tensor<float>& X, std::mt19937_64& g) { nn::random_shift(X, shift, g); };
   for (std::size_t e = 0; e < o.epochs; ++e) {
     if (o.lr0 > 0) opt.set_learning_rate(learning_rate_at(o.schedule, o.lr0, e, o.epochs));
     progress.start((boost::format("%s epoch %d/%d") % o.name % (e + 1) % o.epochs).str(),
                    (data.train.size() + o.batch - 1) / o.batch);
     nn::Progress* shown = o.quiet ? nullptr : &progress;
-    const auto tr = o.shift > 0 ? nn::train_epoch(net, opt, data.train, o.batch, rng, shown, augment)
-                                : nn::train_epoch(net, opt, data.train, o.batch, rng, shown);
+    const auto tr = nn::train_epoch(net, opt, data.train, o.batch, rng, shown, augment, o.observe);
     const auto te = nn::evaluate(net, data.test, 500);
     c.epoch.push_back(double(e + 1));
     c.train_loss.push_back(tr.loss);

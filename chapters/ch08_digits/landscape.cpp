@@ -35,21 +35,6 @@ std::vector<double> linspace(double lo, double hi, std::size_t n) {
   return v;
 }
 
-/// n examples drawn at random without replacement (in their original order).
-nn::Dataset sample(const nn::Dataset& ds, std::size_t n, std::uint64_t seed) {
-  std::vector<std::size_t> order(ds.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(seed);
-  std::shuffle(order.begin(), order.end(), rng);
-  order.resize(std::min(n, ds.size()));
-  std::sort(order.begin(), order.end());
-  nn::Dataset out;
-  std::vector<std::size_t> labels;
-  nn::gather_batch(ds, order, 0, order.size(), out.images, labels);
-  out.labels.assign(labels.begin(), labels.end());
-  return out;
-}
-
 int run(const nn::ChapterArgs& args) {
   const auto t_start = std::chrono::steady_clock::now();
   std::string source;
@@ -74,9 +59,9 @@ int run(const nn::ChapterArgs& args) {
   for (double s : curve.seconds) train_seconds += s;
 
   // fixed evaluation subsets, drawn at random once
-  const nn::Dataset train_eval = sample(data.train, sz.train_eval, args.seed + 2);
-  const nn::Dataset test_eval = sample(data.test, sz.test_eval, args.seed + 3);
-  const nn::Dataset slice_eval = sample(data.train, sz.slice_eval, args.seed + 4);
+  const nn::Dataset train_eval = ch08::head(data.train, sz.train_eval, args.seed + 2);
+  const nn::Dataset test_eval = ch08::head(data.test, sz.test_eval, args.seed + 3);
+  const nn::Dataset slice_eval = ch08::head(data.train, sz.slice_eval, args.seed + 4);
 
   // ---- 1-D: from θ₀ (t = 0) to θ* (t = 1), and beyond ----------------------------------------
   // t from −0.5 to 1.5 in steps of 1/m (t_steps − 1 = 2m, m even): t = 0 and t = 1 exactly

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "digits_common.hpp"  // ch08::subset
 #include "nn/data/idx.hpp"
 #include "nn/errors.hpp"
 #include "nn/layer.hpp"
@@ -41,20 +42,6 @@ inline std::vector<std::size_t> first_per_class(const nn::Dataset& ds, std::size
                            " images, fewer than the " + std::to_string(n) + " asked for");
   std::sort(taken.begin(), taken.end());
   return taken;
-}
-
-/// The images at `indices` (in that order).
-inline nn::Dataset subset(const nn::Dataset& ds, const std::vector<std::size_t>& indices) {
-  const auto& s = ds.images.shape();
-  const std::size_t per = ds.images.size() / s[0];
-  nn::Dataset out;
-  out.images = nn::Tensor<float>(nn::Shape{indices.size(), s[1], s[2], s[3]});
-  out.labels.resize(indices.size());
-  for (std::size_t k = 0; k < indices.size(); ++k) {
-    std::copy_n(ds.images.data() + indices[k] * per, per, out.images.data() + k * per);
-    out.labels[k] = ds.labels[indices[k]];
-  }
-  return out;
 }
 
 /// A stratified, seeded validation split: `per_class` images of every class, drawn at random

@@ -32,18 +32,14 @@ Run train_watched(bool batchnorm, const nn::TrainTest& data, std::size_t epochs,
   nn::SGD<float> opt(kLearningRate, kMomentum);  // Eq. (20) with momentum
   Run run{batchnorm ? "LeNet-5 + BN" : "LeNet-5", batchnorm ? "bn" : "plain",
           nn::TrainingMonitor(net), {}, 0};
-  // called after every batch's backward(), before the step
-  const auto watch = [&run](nn::Sequential<float>& n) { run.monitor.observe(n); };
-  std::mt19937_64 rng(seed);
-  for (std::size_t e = 0; e < epochs; ++e) {
-    const auto tr = nn::train_epoch(net, opt, data.train, kBatch, rng, nullptr, {}, watch);
-    run.monitor.end_epoch(net);  // averages over the epoch's batches
-    const auto te = nn::evaluate(net, data.test, 500);
-    run.seconds += tr.seconds;
-    run.test_acc.push_back(te.accuracy);
-    std::cout << boost::format("%s epoch %d/%d: train loss %.4f, test accuracy %.2f%% (%.2f s)\n") % run.name %
-                     (e + 1) % epochs % tr.loss % (100 * te.accuracy) % tr.seconds;
-  }
+  ch08::FitOptions o;
+  o.epochs = epochs, o.batch = kBatch, o.seed = seed, o.name = run.name;  // constant α: lr0 unset
+  // called after every batch's backward(), before the step; then averaged over the epoch
+  o.observe = [&run](nn::Sequential<float>& n) { run.monitor.observe(n); };
+  o.after_epoch = [&run](std::size_t, nn::Sequential<float>& n, const ch08::Curve&) { run.monitor.end_epoch(n); };
+  const ch08::Curve curve = ch08::fit(net, opt, data, o);
+  run.test_acc = curve.test_acc;
+  for (double s : curve.seconds) run.seconds += s;
   //! [watch]
   return run;
 }
