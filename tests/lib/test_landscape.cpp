@@ -81,6 +81,8 @@ TEST_CASE("a filter-normalised direction has each filter's norm equal to the wei
       ww += double(conv.weights()[f * 18 + i]) * conv.weights()[f * 18 + i];
     }
     CAPTURE(f);
+    // each scaled entry is rounded to float (relative 6e-8), so the norms agree to ~1e-7; 1e-5
+    // leaves room for that and catches any wrong scale (a slice's norm is off by tens of %)
     CHECK(std::sqrt(dd) == Approx(std::sqrt(ww)).epsilon(1e-5));
   }
   for (std::size_t i = 54; i < 57; ++i) CHECK(d[i] == 0.f);  // conv biases stay
@@ -92,7 +94,7 @@ TEST_CASE("a filter-normalised direction has each filter's norm equal to the wei
       ww += double(fc.weight()(i, j)) * fc.weight()(i, j);
     }
     CAPTURE(j);
-    CHECK(std::sqrt(dd) == Approx(std::sqrt(ww)).epsilon(1e-5));
+    CHECK(std::sqrt(dd) == Approx(std::sqrt(ww)).epsilon(1e-5));  // float rounding, as above
   }
   for (std::size_t i = off + 48; i < d.size(); ++i) CHECK(d[i] == 0.f);  // dense biases stay
   // a direction, not the weights: random signs, and another seed gives another one
