@@ -221,36 +221,20 @@ int run(const nn::ChapterArgs& args) {
   facts.set("shift", kShift, "%d").set("seed_seconds", seed_seconds, "%.0f");
   nn::report_written(facts.save(args.out));
 
-  // Mean ± std bands over the seeds: training and validation loss, and validation accuracy.
-  nn::Figure bf(args.out, "ch08_fashion_shift_bands", 640, 360);
-  bf.command((boost::format("set multiplot layout 1,2 title 'LeNet-5 on %d Fashion images: mean ± std over %d seeds'") %
-              small.train.size() % kSeeds).str());
-  bf.set("xlabel 'epoch'").set("grid").set("xtics 1").set("key top right").set("ylabel 'loss (cross-entropy)'").set("logscale y")
-      .set("style fill transparent solid 0.25 noborder");
-  std::vector<double> ep;
-  for (std::size_t e = 0; e < seed_epochs; ++e) ep.push_back(double(e + 1));
-  const auto band = [&](const std::vector<std::vector<double>>& runs, double scale) {
-    std::vector<double> m, lo, hi;
-    for (const auto& s : nn::summarize_columns(runs))
-      m.push_back(scale * s.mean), lo.push_back(scale * (s.mean - s.std)), hi.push_back(scale * (s.mean + s.std));
-    return bf.block({ep, m, lo, hi});
+  // Mean ± std bands over the seeds: validation accuracy, and training and validation loss.
+  const auto pct = [](std::vector<std::vector<double>> runs) {
+    for (auto& r : runs)
+      for (double& v : r) v *= 100;
+    return runs;
   };
-  const auto draw = [&](int blk, std::size_t colour, const std::string& dash, const std::string& title) {
-    const std::string c = " lc rgb '" + nn::series_colour(colour) + "'";
-    bf.plot(bf.data(blk) + " using 1:3:4 with filledcurves" + c + " notitle")
-        .plot(bf.data(blk) + " using 1:2 with lines lw 2 dt " + dash + c + " title '" + title + "'");
-  };
-  const int p_tr = band(plain.train_loss, 1), p_va = band(plain.val_loss, 1);
-  const int s_tr = band(shifted.train_loss, 1), s_va = band(shifted.val_loss, 1);
-  const int p_acc = band(plain.val_acc, 100), s_acc = band(shifted.val_acc, 100);
-  draw(p_tr, 0, "2", "train, no shifts"), draw(p_va, 0, "1", "validation, no shifts");
-  draw(s_tr, 1, "2", "train, shifts"), draw(s_va, 1, "1", "validation, shifts");
-  bf.next_panel();
-  bf.command("unset logscale y").set("ylabel 'validation accuracy (%)'").set("key bottom right");
-  draw(p_acc, 0, "1", "no shifts"), draw(s_acc, 1, "1", "shifts");
-  bf.next_panel();
-  bf.command("unset multiplot");
-  nn::report_written(bf.render());
+  nn::report_written(ch08::band_figure(
+      args.out, "ch08_fashion_shift_bands",
+      (boost::format("LeNet-5 on %d Fashion images: mean ± std over %d seeds") % small.train.size() % kSeeds).str(),
+      "validation accuracy (%)", {{"no shifts", pct(plain.val_acc)}, {"shifts", pct(shifted.val_acc)}},
+      "loss (cross-entropy)",
+      // the validation bands first, in the left panel's colours
+      {{"validation, no shifts", plain.val_loss}, {"validation, shifts", shifted.val_loss},
+       {"train, no shifts", plain.train_loss}, {"train, shifts", shifted.train_loss}}));
   return 0;
 }
 
