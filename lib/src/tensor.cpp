@@ -2,7 +2,9 @@
 /// @brief Tensor storage, shapes and the §3 operations, instantiated for float and double.
 #include "nn/tensor.hpp"
 
+#ifndef NN_NO_BLAS
 #include <cblas.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -152,6 +154,7 @@ Tensor<T> transpose(const Tensor<T>& M) {
 }
 
 namespace {
+#ifndef NN_NO_BLAS
 void gemm(std::size_t n, std::size_t m, std::size_t k, const float* A, const float* B, float* C) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(n), int(m), int(k), 1.0f, A, int(k), B, int(m), 0.0f, C,
               int(m));
@@ -160,6 +163,14 @@ void gemm(std::size_t n, std::size_t m, std::size_t k, const double* A, const do
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(n), int(m), int(k), 1.0, A, int(k), B, int(m), 0.0, C,
               int(m));
 }
+#else  // the WebAssembly build has no BLAS: C = A·B by the textbook loops
+template <class T>
+void gemm(std::size_t n, std::size_t m, std::size_t k, const T* A, const T* B, T* C) {
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t p = 0; p < k; ++p)
+      for (std::size_t j = 0; j < m; ++j) C[i * m + j] += A[i * k + p] * B[p * m + j];
+}
+#endif
 }  // namespace
 
 template <class T>

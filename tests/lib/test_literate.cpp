@@ -31,8 +31,13 @@ std::string read(const fs::path& p) {
 std::vector<fs::path> files_under(const fs::path& dir, const std::set<std::string>& extensions) {
   std::vector<fs::path> out;
   if (!fs::exists(dir)) return out;
-  for (const auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file() && extensions.count(e.path().extension().string())) out.push_back(e.path());
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+    if (it->is_directory() && it->path().filename() == "node_modules") {  // npm's, git-ignored
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && extensions.count(it->path().extension().string())) out.push_back(it->path());
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -213,7 +218,7 @@ TEST_CASE("the library's includes run one way, down to the maths", "[docs][liter
   // role of a file by its folder; a role may include only the roles listed for it
   auto role = [](const fs::path& p) -> std::string {
     const std::string s = p.generic_string();
-    for (const char* r : {"kernels", "layers", "data", "apps", "tools"})
+    for (const char* r : {"kernels", "layers", "data", "apps", "tools", "web"})
       if (s.find(std::string("/") + r + "/") != std::string::npos) return r;
     return "maths";
   };
@@ -224,6 +229,7 @@ TEST_CASE("the library's includes run one way, down to the maths", "[docs][liter
       {"tools", {"maths", "tools"}},
       {"data", {"maths", "tools", "data"}},
       {"apps", {"maths", "tools", "data", "apps"}},
+      {"web", {"maths", "tools", "data", "apps"}},  // the pages' C API (lib/web/api.cpp)
   };
   const std::regex include_re(R"re(#include\s+"([^"]+)\")re");
   int checked = 0;

@@ -4,7 +4,9 @@
 ///        dense_forward/dense_backward`, and `Dense at LeNet's size, every batch size 1-70`).
 #include "kernels/dense_gemm.hpp"
 
+#ifndef NN_NO_BLAS  // the WebAssembly build has no BLAS: every layer takes the small kernels
 #include <cblas.h>
+#endif
 
 #include <algorithm>
 
@@ -12,6 +14,7 @@
 
 namespace nn::kernels {
 
+#ifndef NN_NO_BLAS
 namespace {
 
 // C = alpha·op(A)·op(B) + beta·C, row-major; op(A) is M×K, op(B) is K×N.
@@ -35,25 +38,37 @@ void gemm(bool ta, bool tb, std::size_t M, std::size_t N, std::size_t K, const d
 bool small_layer(std::size_t n, std::size_t m) { return n * m <= (std::size_t(1) << 20); }
 
 }  // namespace
+#endif
 
 template <class T>
 void dense_forward(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, Tensor<T>& Z) {
   const std::size_t R = X.dim(0), n = X.dim(1), m = W.dim(1);
-  if (small_layer(n, m)) {
-    detail::gemm_nn_parallel(R, m, n, X.data(), n, 1, W.data(), m, Z.data(), m);  // X W
-    for (std::size_t r = 0; r < R; ++r)
-      for (std::size_t j = 0; j < m; ++j) Z[r * m + j] += b[j];                   // + b
+#ifndef NN_NO_BLAS
+  if (!small_layer(n, m)) {
+    for (std::size_t r = 0; r < R; ++r) std::copy(b.begin(), b.end(), Z.data() + r * m);
+    gemm(false, false, R, m, n, X.data(), n, W.data(), m, T(1), Z.data());
     return;
   }
-  for (std::size_t r = 0; r < R; ++r) std::copy(b.begin(), b.end(), Z.data() + r * m);
-  gemm(false, false, R, m, n, X.data(), n, W.data(), m, T(1), Z.data());
+#endif
+  detail::gemm_nn_parallel(R, m, n, X.data(), n, 1, W.data(), m, Z.data(), m);  // X W
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t j = 0; j < m; ++j) Z[r * m + j] += b[j];                   // + b
 }
 
 template <class T>
 void dense_backward(const Tensor<T>& G, const Tensor<T>& X, const Tensor<T>& W, Tensor<T>& dX, Tensor<T>& dW,
                     Tensor<T>& db, Tensor<T>& WT, bool input_gradient) {
   const std::size_t R = X.dim(0), n = X.dim(1), m = W.dim(1);
-  if (small_layer(n, m)) {
+#ifndef NN_NO_BLAS
+  const bool small = small_layer(n, m);
+  if (!small) {
+    if (input_gradient) gemm(false, true, R, n, m, G.data(), m, W.data(), m, T(0), dX.data());
+    gemm(true, false, n, m, R, X.data(), n, G.data(), m, T(0), dW.data());
+  }
+#else
+  const bool small = true;
+#endif
+  if (small) {
     if (input_gradient) {
       if (WT.size() != n * m) WT.resize(Shape{m, n});
       for (std::size_t i = 0; i < n; ++i)
@@ -61,9 +76,6 @@ void dense_backward(const Tensor<T>& G, const Tensor<T>& X, const Tensor<T>& W, 
       detail::gemm_nn_parallel(R, n, m, G.data(), m, 1, WT.data(), n, dX.data(), n);  // δ^(l) = G W^(l)T
     }
     detail::gemm_nn_parallel(n, m, R, X.data(), 1, n, G.data(), m, dW.data(), m);  // ∂L/∂W = X^(l)T G
-  } else {
-    if (input_gradient) gemm(false, true, R, n, m, G.data(), m, W.data(), m, T(0), dX.data());
-    gemm(true, false, n, m, R, X.data(), n, G.data(), m, T(0), dW.data());
   }
   db.fill(T(0));
   for (std::size_t r = 0; r < R; ++r)  // ∂L/∂b = Σ_r G_{r,·}

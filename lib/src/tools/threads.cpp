@@ -2,13 +2,16 @@
 /// @brief OpenBLAS and OpenMP thread counts.
 #include "nn/tools/threads.hpp"
 
+#ifndef NN_NO_BLAS
 #include <cblas.h>
+#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 namespace nn {
 
+#ifndef NN_NO_BLAS
 SingleThreadedBlas::SingleThreadedBlas() : saved_(openblas_get_num_threads()) {
   if (saved_ > 1) openblas_set_num_threads(1);
 }
@@ -16,6 +19,10 @@ SingleThreadedBlas::SingleThreadedBlas() : saved_(openblas_get_num_threads()) {
 SingleThreadedBlas::~SingleThreadedBlas() {
   if (saved_ > 1) openblas_set_num_threads(saved_);
 }
+#else  // the WebAssembly build: no OpenBLAS, nothing to switch
+SingleThreadedBlas::SingleThreadedBlas() : saved_(1) { (void)saved_; }
+SingleThreadedBlas::~SingleThreadedBlas() = default;
+#endif
 
 int library_threads() {
 #ifdef _OPENMP

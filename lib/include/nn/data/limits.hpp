@@ -51,7 +51,7 @@ constexpr std::size_t layer_multiply_adds = std::size_t(1) << 30;
 /// summed: each layer keeps its own): 2^26 floats = 256 MiB.
 constexpr std::size_t network_values = std::size_t(1) << 26;
 /// @brief Multiply-adds of all layers of a model for one example: 2^32.
-constexpr std::size_t network_multiply_adds = std::size_t(1) << 32;
+constexpr std::uint64_t network_multiply_adds = std::uint64_t(1) << 32;
 /// @brief Bytes of one line of a text file (annotations, model headers).
 constexpr std::size_t text_line_bytes = std::size_t(1) << 16;
 /// @brief Bytes of an image file (PNG, JPEG): 64 MiB. Also bounds the time libpng spends on chunks.
