@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Builds the Doxygen HTML with offline MathJax and the doxygen-awesome-css theme (with its dark-mode
 # toggle), both from Debian packages; fails on any Doxygen warning.
-#   scripts/build-docs.sh OUT_DIR [PLOTS_DIR]
+#   scripts/build-docs.sh OUT_DIR [PLOTS_DIR [WEB_JS]]
 # OUT_DIR/html/index.html is the result; PLOTS_DIR (default plots/) holds the figures and
-# tables the chapter pages show, made by the chapter programs.
+# tables the chapter pages show, made by the chapter programs. WEB_JS is the WebAssembly library
+# of the interactive pages (nn_web.js from scripts/build-wasm.sh); without it those pages show
+# their static figures and say what is missing.
 set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:?usage: build-docs.sh OUT_DIR [PLOTS_DIR]}"
 plots="${2:-$src/plots}"
+web_js="${3:-}"
 mathjax=/usr/share/javascript/mathjax
 theme=/usr/share/doxygen-awesome-css
 command -v doxygen >/dev/null || { echo "doxygen is missing: apt-get install --no-install-recommends doxygen graphviz libjs-mathjax" >&2; exit 1; }
@@ -48,6 +51,16 @@ fi
 # Markup that Doxygen left raw (it does not warn about it) fails the build too.
 perl "$src/scripts/docs-lint-html.pl" "$out/html" ||
   { echo "docs: raw markup in the generated pages (see above)" >&2; exit 1; }
+# The interactive pages' scripts, the WebAssembly library and the digit model that
+# ch08_lenet_bn saved (as a script, so that the pages load it from file:// too).
+cp "$src"/docs/web/*.js "$src"/docs/web/*.css "$out/html/"
+if [ -n "$web_js" ]; then
+  [ -f "$web_js" ] || { echo "docs: $web_js is missing: build it with  bash scripts/build-wasm.sh $(dirname "$web_js")" >&2; exit 1; }
+  cp "$web_js" "$out/html/nn_web.js"
+fi
+if [ -f "$plots/ch08_lenet_bn.nnm" ]; then
+  { printf 'window.NN_MODEL = "'; base64 -w0 "$plots/ch08_lenet_bn.nnm"; printf '";\n'; } > "$out/html/nn_model.js"
+fi
 # MathJax from Debian's libjs-mathjax, linked so the pages work offline.
 ln -sfn "$mathjax" "$out/html/mathjax"
 echo "docs: $out/html/index.html"
