@@ -51,12 +51,15 @@ fi
 # Markup that Doxygen left raw (it does not warn about it) fails the build too.
 perl "$src/scripts/docs-lint-html.pl" "$out/html" ||
   { echo "docs: raw markup in the generated pages (see above)" >&2; exit 1; }
-# The interactive pages' scripts, the WebAssembly library and the digit model that
-# ch08_lenet_bn saved (as a script, so that the pages load it from file:// too).
+# The interactive pages' scripts, the WebAssembly library (its wasm as a script) and the digit
+# model that ch08_lenet_bn saved (as a script too, so that the pages load both from file://).
 cp "$src"/docs/web/*.js "$src"/docs/web/*.css "$out/html/"
 if [ -n "$web_js" ]; then
   [ -f "$web_js" ] || { echo "docs: $web_js is missing: build it with  bash scripts/build-wasm.sh $(dirname "$web_js")" >&2; exit 1; }
+  wasm="${web_js%.js}.wasm"
+  [ -f "$wasm" ] || { echo "docs: $wasm is missing: build it with  bash scripts/build-wasm.sh $(dirname "$web_js")" >&2; exit 1; }
   cp "$web_js" "$out/html/nn_web.js"
+  { printf 'window.NN_WEB_WASM = "'; base64 -w0 "$wasm"; printf '";\n'; } > "$out/html/nn_web_wasm.js"
 fi
 if [ -f "$plots/ch08_lenet_bn.nnm" ]; then
   { printf 'window.NN_MODEL = "'; base64 -w0 "$plots/ch08_lenet_bn.nnm"; printf '";\n'; } > "$out/html/nn_model.js"

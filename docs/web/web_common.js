@@ -5,10 +5,11 @@
 // A page holds <div id="ID-static"> (the figure the chapter program drew; all a reader without
 // JavaScript sees) and <div id="ID-live" hidden> (the widget), and calls
 // NNWeb.start("ID", function (lib) { ... }). When it has started, window.nnWeb.ready[ID] is
-// true; a failure is logged with console.error and shown in the page, and the static figure
+// true, and window.nnWeb.timing[ID] holds when (performance.now(), ms after navigation) its
+// script ran, the library had started and the widget was ready; a failure is logged with console.error and shown in the page, and the static figure
 // stays.
 "use strict";
-window.nnWeb = window.nnWeb || { ready: {}, errors: [] };
+window.nnWeb = window.nnWeb || { ready: {}, errors: [], timing: {} };
 
 const NNWeb = {
   /// Starts the library once for the page and calls init(lib) with the helpers below.
@@ -28,9 +29,19 @@ const NNWeb = {
       if (typeof NN_WEB !== "function")
         return fail("nn_web.js is missing (build it with: bash scripts/build-wasm.sh build/web)");
       try {
-        window.nnWeb.module = window.nnWeb.module || NN_WEB();
+        const timing = (window.nnWeb.timing[id] = { script: performance.now() });
+        if (!window.nnWeb.module) {
+          // the wasm's bytes, from nn_web_wasm.js (a browser fetches no .wasm from file://)
+          if (typeof window.NN_WEB_WASM !== "string")
+            throw new Error("nn_web_wasm.js is missing (the docs build writes it beside nn_web.js)");
+          const text = atob(window.NN_WEB_WASM), wasm = new Uint8Array(text.length);
+          for (let i = 0; i < text.length; ++i) wasm[i] = text.charCodeAt(i);
+          window.nnWeb.module = NN_WEB({ wasmBinary: wasm });
+        }
         const lib = NNWeb.helpers(await window.nnWeb.module);
+        timing.library = performance.now();
         await init(lib);
+        timing.ready = performance.now();
         const still = document.getElementById(id + "-static");
         if (still) still.hidden = true;
         if (live) live.hidden = false;
@@ -39,8 +50,10 @@ const NNWeb = {
         fail(e && e.message ? e.message : String(e));
       }
     };
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go);
-    else go();
+    // the page's scripts stand after its widget: start at once, while the rest of the page
+    // (MathJax, the navigation tree) still loads, unless the widget is not there yet
+    if (document.getElementById(id + "-live") || document.readyState !== "loading") go();
+    else document.addEventListener("DOMContentLoaded", go);
   },
 
   /// The module M with helpers for calls that take and return arrays of doubles.

@@ -10,8 +10,7 @@
 // programs the checks compare the page with.
 // Exit status: 0 when every check held, 1 otherwise; a missing browser or playwright-core is a
 // failure that says what to install, never a skip.
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -42,8 +41,9 @@ const browser = await chromium.launch({
   executablePath: chromium_path,
   headless: true,
   // as root in a sandbox; and no connections this machine's closed network would refuse
+  // (playwright gives the browser a fresh temporary profile of its own)
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--user-data-dir=" + mkdtempSync(path.join(tmpdir(), "nn-web-"))],
+         "--disable-component-update", "--disable-sync"],
 });
 let failures = 0;
 const check = (ok, what) => {
@@ -71,12 +71,19 @@ try {
       .catch(() => false);
     check(started, `widget '${id}' started (the WebAssembly library ran) in ${Date.now() - t0} ms after navigation`);
   }
+  // the page's layout settles only once MathJax has typeset its equations: wait for the load
+  // event (MathJax.js is an async script) and then for MathJax's queue, so that the checks'
+  // mouse positions stay where they were measured
+  await page.waitForLoadState("load");
+  await page.evaluate(() => (window.MathJax && MathJax.Hub ? new Promise((r) => MathJax.Hub.Queue(r)) : null));
   const checks = path.join(here, "checks", args.page + ".mjs");
   if (existsSync(checks)) {
     const run = (await import(pathToFileURL(checks).href)).default;
     await run(page, { check, args });
   } else check(false, `tests/web/checks/${args.page}.mjs holds the page's checks`);
-  await page.screenshot({ path: path.join(args.out, args.page + ".png"), fullPage: true });
+  // Doxygen's pages scroll inside their content pane, not the window: a tall window shows it all
+  await page.setViewportSize({ width: 1280, height: 2600 });
+  await page.screenshot({ path: path.join(args.out, args.page + ".png") });
   check(errors.length === 0, "no console errors" + (errors.length ? ":\n  " + errors.join("\n  ") : ""));
   await context.close();
 
@@ -89,7 +96,8 @@ try {
     const hidden = await still.isHidden(`#${id}-live`);
     check(shown && hidden, `without JavaScript '${id}' shows its static figure and hides the widget`);
   }
-  await still.screenshot({ path: path.join(args.out, args.page + "-no-js.png"), fullPage: true });
+  await still.setViewportSize({ width: 1280, height: 2600 });
+  await still.screenshot({ path: path.join(args.out, args.page + "-no-js.png") });
   await off.close();
 } catch (e) {
   check(false, "the browser run: " + (e.stack || e));
