@@ -2,7 +2,10 @@
 // dark-on-light or light-on-dark, is prepared as MNIST digits were (crop to the ink, fit into
 // 20×20, centre of mass at the centre of 28×28) and classified by a trained model.
 //
-//   ch08_predict [--model FILE] IMAGE.png [IMAGE2.png …]
+//   ch08_predict [--model FILE] [--exact] IMAGE.png [IMAGE2.png …]
+//
+// --exact adds a line "probability K P" for each class K, P with 17 significant digits (all
+// of a double), for the browser test that compares the page "Draw a digit" with this program.
 //
 // With no image it first measures how well the model reads the test digits made faint, thin,
 // blurred or small, as a user's drawings are, under the contrast rule of nn::mnist_preprocess
@@ -161,11 +164,13 @@ void measure_robustness(nn::Model& model, const nn::TrainTest& data, const std::
 int run(int argc, char** argv) {
   std::filesystem::path model_path;
   std::vector<std::filesystem::path> images;
+  bool exact = false;
   nn::ExtraOptions extra;
   extra.files.push_back({"--model",
                          "the trained model (default: ch08_lenet_bn.nnm in the --out folder, else in " NN_DEFAULT_PLOTS_DIR
                          ", where ch08_lenet_bn writes it)",
                          &model_path});
+  extra.flags.push_back({"--exact", "also print each class probability with 17 significant digits", &exact});
   extra.positional_help = "PNG pictures of digits to classify (none: a demo drawing)";
   extra.positional = &images;
   const nn::ChapterArgs args = nn::parse_chapter_args(argc, argv, "§1.3: classify a digit drawn in a PNG", extra);
@@ -237,6 +242,8 @@ int run(int argc, char** argv) {
     for (std::size_t k = 0; k < p.size(); ++k)
       std::cout << boost::format("  %s  %6.2f%%  %s\n") % (k < model.classes.size() ? model.classes[k] : std::to_string(k)) %
                        (100 * p[k]) % std::string(std::size_t(40 * p[k] + 0.5), '#');
+    if (exact)
+      for (std::size_t k = 0; k < p.size(); ++k) std::cout << boost::format("probability %d %.17g\n") % k % p[k];
     std::cout << "predicted: " << label << "\n";
     const auto seen = args.out / ("ch08_predict_" + path.stem().string() + "_as_mnist.png");
     nn::save_png(seen, x);

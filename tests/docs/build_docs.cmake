@@ -1,14 +1,15 @@
 # The docs test: gathers what the chapter tests wrote (one folder per program) into one plots
 # folder, then builds the docs over it with scripts/build-docs.sh (zero Doxygen warnings) and
 # checks that the pages exist and load MathJax from the local copy.
-# Usage: cmake -DSRC=… -DCHAPTER_OUT=… -DOUT=… -P build_docs.cmake
+# Usage: cmake -DSRC=… -DCHAPTER_OUT=… -DOUT=… -DWEB_JS=… -P build_docs.cmake
+# (WEB_JS: the WebAssembly library of the interactive pages, which the browser tests need)
 file(REMOVE_RECURSE "${OUT}")
 file(MAKE_DIRECTORY "${OUT}/plots")
 file(GLOB_RECURSE made "${CHAPTER_OUT}/*")
 foreach(f IN LISTS made)
   file(COPY "${f}" DESTINATION "${OUT}/plots")
 endforeach()
-execute_process(COMMAND bash "${SRC}/scripts/build-docs.sh" "${OUT}" "${OUT}/plots" RESULT_VARIABLE rc)
+execute_process(COMMAND bash "${SRC}/scripts/build-docs.sh" "${OUT}" "${OUT}/plots" "${WEB_JS}" RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "the docs build failed (see the warnings above)")
 endif()
