@@ -5,7 +5,8 @@
 //   ch08_predict [--model FILE] [--exact] IMAGE.png [IMAGE2.png …]
 //
 // --exact adds a line "probability K P" for each class K, P with 17 significant digits (all
-// of a double), for the browser test that compares the page "Draw a digit" with this program.
+// of a double), and "input I V" for each of the 784 values the network saw (9 digits, all of
+// a float), for the browser test that compares the page "Draw a digit" with this program.
 //
 // With no image it first measures how well the model reads the test digits made faint, thin,
 // blurred or small, as a user's drawings are, under the contrast rule of nn::mnist_preprocess
@@ -170,7 +171,7 @@ int run(int argc, char** argv) {
                          "the trained model (default: ch08_lenet_bn.nnm in the --out folder, else in " NN_DEFAULT_PLOTS_DIR
                          ", where ch08_lenet_bn writes it)",
                          &model_path});
-  extra.flags.push_back({"--exact", "also print each class probability with 17 significant digits", &exact});
+  extra.flags.push_back({"--exact", "also print each class probability and each input value with all their digits", &exact});
   extra.positional_help = "PNG pictures of digits to classify (none: a demo drawing)";
   extra.positional = &images;
   const nn::ChapterArgs args = nn::parse_chapter_args(argc, argv, "§1.3: classify a digit drawn in a PNG", extra);
@@ -242,8 +243,10 @@ int run(int argc, char** argv) {
     for (std::size_t k = 0; k < p.size(); ++k)
       std::cout << boost::format("  %s  %6.2f%%  %s\n") % (k < model.classes.size() ? model.classes[k] : std::to_string(k)) %
                        (100 * p[k]) % std::string(std::size_t(40 * p[k] + 0.5), '#');
-    if (exact)
+    if (exact) {
       for (std::size_t k = 0; k < p.size(); ++k) std::cout << boost::format("probability %d %.17g\n") % k % p[k];
+      for (std::size_t i = 0; i < x.size(); ++i) std::cout << boost::format("input %d %.9g\n") % i % x[i];
+    }
     std::cout << "predicted: " << label << "\n";
     const auto seen = args.out / ("ch08_predict_" + path.stem().string() + "_as_mnist.png");
     nn::save_png(seen, x);

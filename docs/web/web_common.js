@@ -27,13 +27,13 @@ const NNWeb = {
         }
       };
       if (typeof NN_WEB !== "function")
-        return fail("nn_web.js is missing (build it with: bash scripts/build-wasm.sh build/web)");
+        return fail("nn_web.js is missing beside this page (build the docs with: cmake --build build --target docs)");
       try {
         const timing = (window.nnWeb.timing[id] = { script: performance.now() });
         if (!window.nnWeb.module) {
           // the wasm's bytes, from nn_web_wasm.js (a browser fetches no .wasm from file://)
           if (typeof window.NN_WEB_WASM !== "string")
-            throw new Error("nn_web_wasm.js is missing (the docs build writes it beside nn_web.js)");
+            throw new Error("nn_web_wasm.js is missing beside this page (build the docs with: cmake --build build --target docs)");
           const text = atob(window.NN_WEB_WASM), wasm = new Uint8Array(text.length);
           for (let i = 0; i < text.length; ++i) wasm[i] = text.charCodeAt(i);
           window.nnWeb.module = NN_WEB({ wasmBinary: wasm });

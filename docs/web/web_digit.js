@@ -78,7 +78,9 @@ NNWeb.start("digit", async (lib) => {
       return;
     }
     const p = Array.from(M.HEAPF64.subarray(M._nn_web_probabilities() / 8, M._nn_web_probabilities() / 8 + classes));
-    grayCanvas(seen, M.HEAPF32.subarray(M._nn_web_input() / 4, M._nn_web_input() / 4 + 784), 28, 28, 0, 1);
+    const input = M.HEAPF32.subarray(M._nn_web_input() / 4, M._nn_web_input() / 4 + 784);
+    grayCanvas(seen, input, 28, 28, 0, 1);
+    state.input = Array.from(input);
     p.forEach((pk, k) => {
       bar[k].fill.style.width = (100 * pk).toFixed(1) + "%";
       bar[k].value.textContent = (100 * pk).toFixed(1) + " %";
@@ -144,6 +146,10 @@ NNWeb.start("digit", async (lib) => {
   canvas.addEventListener("pointercancel", end);
   $("digit-clear").addEventListener("click", () => {
     clear();
+    // nothing drawn, nothing predicted: the results go blank too
+    grayCanvas(seen, new Float32Array(784), 28, 28, 0, 1);
+    bar.forEach((b) => ((b.fill.style.width = "0"), (b.value.textContent = ""), b.row.classList.remove("best")));
+    mapCanvases.flat().forEach((c) => c.getContext("2d").clearRect(0, 0, c.width, c.height));
     status.textContent = "draw a digit";
   });
 

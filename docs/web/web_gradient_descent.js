@@ -28,7 +28,9 @@ NNWeb.start("gd", async (lib) => {
     for (let i = 0; i < n; ++i) pts.push([path.outs[0][2 * i], path.outs[0][2 * i + 1]]);
     // each step multiplies x by 1 − αλ₁ and y by 1 − αλ₂: it diverges once one |1 − αλ| > 1
     const factor = Math.max(Math.abs(1 - a * l1), Math.abs(1 - a * l2));
-    Object.assign(state, { alpha: a, l1, l2, path: pts, threshold, factor, diverges: factor > 1 });
+    const verdict = factor > 1 ? "diverges" : factor === 1 ? "neither" : "converges";
+    const outside = pts.findIndex(([x, y]) => Math.abs(x) > X || Math.abs(y) > Y);  // −1: never left
+    Object.assign(state, { alpha: a, l1, l2, path: pts, threshold, factor, verdict, outside, diverges: factor > 1 });
 
     // the valley's level sets f = c (ellipses), the path, the start
     g.fillStyle = "#fff";
@@ -65,7 +67,7 @@ NNWeb.start("gd", async (lib) => {
       `λ₁ = ${l1}, λ₂ = ${l2}: λ_max = ${lmax}, so the descent converges for α < 2/λ_max = ${NNWeb.fmt(threshold)} ` +
       `and diverges beyond. Now α = ${a.toFixed(3)}: each step multiplies x by 1 − αλ₁ = ${NNWeb.fmt(1 - a * l1)} ` +
       `and y by 1 − αλ₂ = ${NNWeb.fmt(1 - a * l2)}, so it ` +
-      (state.diverges ? `DIVERGES (|1 − αλ₂| = ${NNWeb.fmt(factor)} > 1)` + (n - 1 < steps ? `; the path left the picture after ${n - 1} steps.` : ".")
+      (state.diverges ? `DIVERGES (|1 − αλ₂| = ${NNWeb.fmt(factor)} > 1)` + (outside >= 0 ? `; the path leaves the picture at step ${outside}.` : ".")
        : factor === 1 ? "neither converges nor diverges: at α = 2/λ_max exactly it jumps between two points for ever."
        : `converges: after ${n - 1} steps f = ${NNWeb.fmt(fe)}.`);
   };

@@ -69,7 +69,7 @@ NNWeb.start("maxpool", async (lib) => {
       if (argmax.includes(i)) td.classList.add("max");
       if (state.hits.includes(i)) td.classList.add("hit");
     });
-    grid(box, "X⁽ˡ⁺¹⁾ = max of each window, Eq. (49)", state.Hp, state.Wp, (td, i) => {
+    grid(box, "X⁽ˡ⁺¹⁾, Eq. (49)", state.Hp, state.Wp, (td, i) => {
       td.textContent = i < shownY ? NNWeb.fmt(state.Y[i]) : "·";
       if (forward && i === o) td.classList.add("selected");
     });

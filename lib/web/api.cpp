@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <exception>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,16 @@ int guarded(F f) {
   }
 }
 
+/// A size from JavaScript: the C API takes int, the library std::size_t; a negative one is
+/// refused with a message, never wrapped round.
+std::size_t dim(int n, const char* what) {
+  if (n < 0) throw std::invalid_argument(std::string("nn_web: ") + what + " = " + std::to_string(n) + " must not be negative");
+  return std::size_t(n);
+}
+
 /// One H × W plane as a (1, 1, H, W) tensor.
 nn::Tensor<double> plane(const double* values, int H, int W) {
-  const std::size_t n = std::size_t(H) * std::size_t(W);
+  const std::size_t n = dim(H, "H") * dim(W, "W");
   return nn::Tensor<double>(nn::Shape{1, 1, std::size_t(H), std::size_t(W)}, std::vector<double>(values, values + n));
 }
 
@@ -87,7 +95,7 @@ EMSCRIPTEN_KEEPALIVE int nn_web_load_model(const unsigned char* bytes, int n) {
 EMSCRIPTEN_KEEPALIVE int nn_web_predict(const unsigned char* rgba, int width, int height) {
   return guarded([&] {
     if (!digits.loaded) throw std::runtime_error("no model loaded");
-    const std::size_t W = std::size_t(width), H = std::size_t(height);
+    const std::size_t W = dim(width, "width"), H = dim(height, "height");
     nn::Tensor<float> picture(nn::Shape{1, 4, H, W});
     for (std::size_t c = 0; c < 4; ++c)
       for (std::size_t i = 0; i < H * W; ++i) picture[c * H * W + i] = float(rgba[4 * i + c]) / 255.0f;
@@ -128,7 +136,7 @@ EMSCRIPTEN_KEEPALIVE const float* nn_web_map(int i) {
 EMSCRIPTEN_KEEPALIVE int nn_web_maxpool_forward(const double* X, int H, int W, int k, int s, double* Y) {
   return guarded([&] {
     nn::MaxPoolCache cache;
-    const auto out = nn::maxpool2d_forward(plane(X, H, W), nn::PoolSpec::square(std::size_t(k), std::size_t(s)), cache);
+    const auto out = nn::maxpool2d_forward(plane(X, H, W), nn::PoolSpec::square(dim(k, "k"), dim(s, "s")), cache);
     copy_out(out, Y);
     return int(out.size());
   });
@@ -140,7 +148,7 @@ EMSCRIPTEN_KEEPALIVE int nn_web_maxpool_backward(const double* X, int H, int W, 
                                                  double* dX) {
   return guarded([&] {
     nn::MaxPoolCache cache;
-    const nn::PoolSpec spec = nn::PoolSpec::square(std::size_t(k), std::size_t(s));
+    const nn::PoolSpec spec = nn::PoolSpec::square(dim(k, "k"), dim(s, "s"));
     nn::maxpool2d_forward(plane(X, H, W), spec, cache);
     const nn::Shape& o = cache.output_shape;
     copy_out(nn::maxpool2d_backward(plane(dY, int(o[2]), int(o[3])), cache), dX);
@@ -153,7 +161,7 @@ EMSCRIPTEN_KEEPALIVE int nn_web_maxpool_backward(const double* X, int H, int W, 
 /// The output size of Eqs. (34)–(35), nn::conv_out_size(n, k, s, p); −1 if the kernel does
 /// not fit.
 EMSCRIPTEN_KEEPALIVE int nn_web_conv_out_size(int n, int k, int s, int p) {
-  return guarded([&] { return int(nn::conv_out_size(std::size_t(n), std::size_t(k), std::size_t(s), std::size_t(p))); });
+  return guarded([&] { return int(nn::conv_out_size(dim(n, "n"), dim(k, "k"), dim(s, "s"), dim(p, "p"))); });
 }
 
 /// δ^(l) = ∂L/∂X of conv2d_backward_naive for one H × W input plane X and one k × k kernel K
@@ -161,9 +169,9 @@ EMSCRIPTEN_KEEPALIVE int nn_web_conv_out_size(int n, int k, int s, int p) {
 EMSCRIPTEN_KEEPALIVE int nn_web_conv_backward(const double* X, int H, int W, const double* K, int k, int s, int p,
                                               const double* dY, double* dX) {
   return guarded([&] {
-    const nn::ConvSpec spec{std::size_t(s), std::size_t(p)};
+    const nn::ConvSpec spec{dim(s, "s"), dim(p, "p")};
     const nn::Shape out = nn::conv2d_output_shape(nn::Shape{1, 1, std::size_t(H), std::size_t(W)},
-                                                  nn::Shape{1, 1, std::size_t(k), std::size_t(k)}, spec);
+                                                  nn::Shape{1, 1, dim(k, "k"), dim(k, "k")}, spec);
     const auto g = nn::conv2d_backward_naive(plane(dY, int(out[2]), int(out[3])), plane(X, H, W), plane(K, k, k), spec);
     copy_out(g.dX, dX);
     return 0;

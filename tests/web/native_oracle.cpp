@@ -11,6 +11,8 @@
 /// maxpool prints "Y" and "dX" lines (maxpool2d_forward, maxpool2d_backward); conv_backward
 /// prints "out H′ W′" and a "dX" line. Values are row-major, with 17 significant digits. A bad
 /// input prints the library's message to stderr and exits with 1.
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -28,17 +30,28 @@ namespace {
 struct Args {
   std::vector<std::string> words;
   std::size_t next = 0;
+  /// A size: a whole word of digits, 0 to 1000 (the pages' planes are a few cells wide; the
+  /// library itself refuses a size it cannot use).
   std::size_t size() {
-    const long v = std::stol(take());
-    if (v < 0) throw std::invalid_argument("a size must not be negative");
-    return std::size_t(v);
+    const std::string& w = take();
+    std::size_t v = 0;
+    const auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+    if (ec != std::errc() || end != w.data() + w.size() || v > 1000)
+      throw std::invalid_argument("'" + w + "' is not a size from 0 to 1000");
+    return v;
   }
   std::vector<double> values(std::size_t n, const char* what) {
     if (words.size() - next < n)
       throw std::invalid_argument(std::string(what) + " needs " + std::to_string(n) + " values, got " +
                                   std::to_string(words.size() - next));
     std::vector<double> v(n);
-    for (double& x : v) x = std::stod(take());
+    for (double& x : v) {
+      const std::string& w = take();
+      char* end = nullptr;
+      x = std::strtod(w.c_str(), &end);
+      if (w.empty() || end != w.c_str() + w.size() || !std::isfinite(x))
+        throw std::invalid_argument(std::string(what) + ": '" + w + "' is not a finite number");
+    }
     return v;
   }
   void done() const {

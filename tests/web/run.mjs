@@ -1,6 +1,6 @@
 // The interactive pages in a real browser: Debian's Chromium driven by playwright-core.
 //
-//   node tests/web/run.mjs --html DOCS_HTML_DIR --out SCREENSHOT_DIR --page NAME [--predict EXE] [--oracle EXE]
+//   node tests/web/run.mjs --html DOCS_HTML_DIR --out SCREENSHOT_DIR --page NAME --predict EXE --oracle EXE
 //
 // Opens DOCS_HTML_DIR/NAME.html from file://, fails on any console error or uncaught exception,
 // waits until the page's widget has started (window.nnWeb.ready), runs the page's own checks
@@ -21,7 +21,10 @@ const fail = (msg) => {
   console.error("FAIL: " + msg);
   process.exit(1);
 };
-if (!args.html || !args.out || !args.page) fail("usage: run.mjs --html DIR --out DIR --page NAME [--predict EXE] [--oracle EXE]");
+if (!args.html || !args.out || !args.page || !args.predict || !args.oracle)
+  fail("usage: run.mjs --html DIR --out DIR --page NAME --predict ch08_predict --oracle web_oracle " +
+       "(the native programs the checks compare the page with: build/chapters/ch08_predict, build-tests/tests/web_oracle)");
+for (const exe of [args.predict, args.oracle]) if (!existsSync(exe)) fail(`${exe} does not exist (build it first)`);
 
 const chromium_path = "/usr/bin/chromium";
 if (!existsSync(chromium_path))

@@ -13,7 +13,7 @@ export default async function (page, { check, args }) {
       e.dispatchEvent(new Event("input"));
     }, v);
   let runs = 0, worst = 0, bad = [];
-  for (const n of [2, 4, 5, 6, 7, 8])
+  for (const n of [2, 3, 4, 5, 6, 7, 8])
     for (const s of [1, 2, 3])
       for (const p of [0, 1, 2]) {
         await set("#conv-size", n);

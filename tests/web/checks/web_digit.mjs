@@ -1,10 +1,11 @@
 // Checks of "Draw a digit" (docs/web_digit.md): draws digits with mouse events, then runs the
 // native ch08_predict on the very canvas (saved as a PNG) with the very model (decoded from
-// the page's nn_model.js), and requires the same class and probabilities within 1e-5.
+// the page's nn_model.js), and requires the same 28 × 28 input, the same class and
+// probabilities within 1e-5, and the input shown as it is.
 // The tolerance: both builds compute in float, and differ only in rounding (fused
 // multiply-adds and the order of the sums in the vector kernels); LeNet-5's probabilities
-// move by ~1e-7 between them, so 1e-5 leaves a margin of 100 and still catches any change of
-// the preparation (one pixel moved changes them by far more).
+// move by ~1e-7 between them, so 1e-5 leaves a margin of 100. Where the network is sure
+// (p ≈ 1) the probabilities hardly move with the picture, so the 28 × 28 input is compared too.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,6 +58,9 @@ export default async function (page, { check, args }) {
     const web = await page.evaluate(() => ({
       cls: window.nnWeb.digit.cls,
       p: window.nnWeb.digit.p,
+      input: window.nnWeb.digit.input,
+      // the 28 × 28 picture the page shows as what the network sees
+      shown: Array.from(document.getElementById("digit-input").getContext("2d").getImageData(0, 0, 28, 28).data).filter((_, i) => i % 4 === 0),
       png: document.getElementById("digit-canvas").toDataURL("image/png"),
     }));
     const png = path.join(work, `drawn_${digit}.png`);
@@ -73,5 +77,14 @@ export default async function (page, { check, args }) {
           `ch08_predict reads the same canvas as ${label && label[1]}, the page as ${web.cls}`);
     check(p.length === web.p.length && diff <= 1e-5,
           `the ${p.length} probabilities agree with ch08_predict's: max |Δp| = ${diff.toExponential(2)} (≤ 1e-5)`);
+    // the 28 × 28 input: mnist_preprocess in float on both sides, so only its rounding differs
+    // (~1e-7); 1e-5 catches any change of the preparation, which moves pixels by far more
+    const x = [];
+    for (const m of out.matchAll(/^input (\d+) (\S+)$/gm)) x[+m[1]] = Number(m[2]);
+    const dx = Math.max(...x.map((v, i) => Math.abs(v - web.input[i])));
+    check(x.length === 784 && web.input.length === 784 && dx <= 1e-5,
+          `the 28×28 input equals ch08_predict's: max |Δ| = ${dx.toExponential(2)} (≤ 1e-5)`);
+    const shownOff = Math.max(...web.shown.map((v, i) => Math.abs(v - Math.round(255 * web.input[i]))));
+    check(web.shown.length === 784 && shownOff <= 1, `the page shows that input as it is, unturned (max |Δ| = ${shownOff} of 255)`);
   }
 }

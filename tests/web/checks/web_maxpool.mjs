@@ -1,5 +1,6 @@
 // Checks of "Max-pool, Figure 8" (docs/web_maxpool.md): for Figure 8 and the overlap example,
-// each with and without ties, clicks every δ of the next layer and compares the highlighted
+// each with and without ties, steps through the forward windows (the marked maximum against
+// the native argmax), clicks every δ of the next layer and compares the highlighted
 // inputs with the native nn::maxpool2d_backward (tests/web/native_oracle.cpp) given that δ
 // alone; after the last δ, δ^(l) must equal the native result for all δ's. Max-pooling only
 // moves values, so both comparisons are exact.
@@ -23,6 +24,15 @@ export default async function (page, { check, args }) {
       const full = oracle(args.oracle, s, s.dY);
       check(same(s.Y, full.Y), `${name}: the page's forward pass equals the native maxpool2d_forward (${s.Y.join(" ")})`);
       const n = s.Hp * s.Wp;
+      // forward, step by step: each window's marked maximum is where native maxpool2d_backward
+      // sends a δ of 1 (the argmax it keeps, the first in row-major order on a tie)
+      await page.click("#maxpool-reset");
+      for (let o = 0; o < n; ++o) {
+        await page.click("#maxpool-step");
+        const marked = await page.$$eval("#maxpool-grids table:nth-of-type(1) td.max", (tds) => tds.map((td) => +td.dataset.i));
+        const native = nonzero(oracle(args.oracle, s, s.dY.map((_, q) => (q === o ? 1 : 0))).dX);
+        check(same(marked, native), `${name}: Step ${o + 1} marks the maximum of window ${o} at ${marked.join(", ")}; native argmax ${native.join(", ")}`);
+      }
       for (let o = 0; o < n; ++o) {
         await page.click(`#maxpool-grids table:nth-of-type(3) td[data-i="${o}"]`);
         const shown = await page.$$eval("#maxpool-grids table:nth-of-type(1) td.hit", (tds) => tds.map((td) => +td.dataset.i));
