@@ -101,6 +101,17 @@ const NNWeb = {
     return s.replace("-", "−");
   },
 
+  /// A table of rows × cols cells under a caption, appended to parent; cell(td, i) fills the
+  /// cell of row-major index i (the grids of numbers of the max-pool and Eq. (42) pages).
+  grid(parent, caption, rows, cols, cell) {
+    const t = NNWeb.el("table", "nn-grid", undefined, parent);
+    NNWeb.el("caption", "", caption, t);
+    for (let r = 0; r < rows; ++r) {
+      const tr = NNWeb.el("tr", "", undefined, t);
+      for (let c = 0; c < cols; ++c) cell(NNWeb.el("td", "", undefined, tr), r * cols + c);
+    }
+  },
+
   /// An element with a class and text, optionally appended to a parent.
   el(tag, cls, text, parent) {
     const e = document.createElement(tag);

@@ -16,17 +16,14 @@ NNWeb.start("conv", async (lib) => {
   let shown = steps.length - 1;
 
   const matrix = (rows, cols, f = () => 0) => Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => f(r, c)));
-  const grid = (caption, m, mark = () => "") => {
-    const t = NNWeb.el("table", "nn-grid", undefined, grids);
-    NNWeb.el("caption", "", caption, t);
-    m.forEach((row, r) => {
-      const tr = NNWeb.el("tr", "", undefined, t);
-      row.forEach((v, c) => {
-        const td = NNWeb.el("td", mark(r, c), NNWeb.fmt(v), tr);
-        td.dataset.rc = r + "," + c;
-      });
+  // a matrix m as a grid of numbers; mark(r, c) gives a cell's class
+  const grid = (caption, m, mark = () => "") =>
+    NNWeb.grid(grids, caption, m.length, m[0].length, (td, i) => {
+      const r = Math.floor(i / m[0].length), c = i % m[0].length;
+      td.textContent = NNWeb.fmt(m[r][c]);
+      if (mark(r, c)) td.className = mark(r, c);
+      td.dataset.rc = r + "," + c;
     });
-  };
 
   const run = () => {
     const n = +size.value, s = +stride.value, p = +pad.value;

@@ -35,14 +35,7 @@ NNWeb.start("maxpool", async (lib) => {
   // δ^(l) from the δ's 0 … last only (the others set to 0), by the library's backward pass
   const backward = (dY) => lib.call("nn_web_maxpool_backward", state.X, state.H, state.W, state.k, state.s, dY,
                                     { out: state.H * state.W }).outs[0];
-  const grid = (parent, caption, rows, cols, cell) => {
-    const t = NNWeb.el("table", "nn-grid", undefined, parent);
-    NNWeb.el("caption", "", caption, t);
-    for (let r = 0; r < rows; ++r) {
-      const tr = NNWeb.el("tr", "", undefined, t);
-      for (let c = 0; c < cols; ++c) cell(NNWeb.el("td", "", undefined, tr), r * cols + c);
-    }
-  };
+  const grid = NNWeb.grid;
   const windowOf = (o) => {
     const hp = Math.floor(o / state.Wp), wp = o % state.Wp, cells = [];
     for (let j = 0; j < state.k; ++j)
