@@ -1,6 +1,6 @@
 // The register-blocked kernels behind the fast convolution and dense paths (lib/src/kernels/small_gemm.hpp,
-// internal): every tile shape and every remainder (rows mod 4 and 8, columns mod one and four
-// vectors, the zero-padded last columns), transposed A, leading dimensions wider than the
+// internal): every tile shape and every remainder (rows mod 4, 6 and 8, columns mod one, two and
+// four vectors, the zero-padded last columns, depths beyond one block of k), transposed A, leading dimensions wider than the
 // matrix, overwrite and accumulate, against a plain triple loop in long double. The conv and
 // dense tests check the layers built on them; these pin down the kernels themselves.
 #include <catch2/catch.hpp>
@@ -15,11 +15,13 @@
 
 namespace {
 
-// Sizes straddling every boundary: 1, 2 and 3 leftover rows of a 4-row tile, 7 of an 8-row tile,
-// columns one short of, equal to and one past 16 (one AVX-512 float vector) and 64 (a wide tile).
-const std::vector<std::size_t> kRows{1, 3, 4, 5, 8, 11, 17};
-const std::vector<std::size_t> kCols{1, 7, 15, 16, 17, 33, 63, 64, 65, 120};
-const std::vector<std::size_t> kDepth{1, 5, 25};
+// Sizes straddling every boundary: leftover rows of 4- and 6-row tiles (1 … 5), 7 of an 8-row
+// tile; columns one short of, equal to and one past 16 (one AVX-512 float vector), 32 (two) and
+// 64 (a wide tile), and 48 and 112 (two vectors then one after the wide tiles); depths one past
+// and far beyond a block of k (128 for float with AVX-512, 512 with AVX).
+const std::vector<std::size_t> kRows{1, 3, 4, 5, 6, 7, 8, 11, 12, 17};
+const std::vector<std::size_t> kCols{1, 7, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 112, 120};
+const std::vector<std::size_t> kDepth{1, 5, 25, 129, 600};
 
 template <class T>
 std::vector<T> random_values(std::size_t n, std::mt19937_64& rng) {
