@@ -83,13 +83,18 @@ void Adam<T>::step(const std::vector<Parameter<T>>& params) {
     Tensor<T>& theta = *params[i].value;
     const Tensor<T>& g = *params[i].gradient;
     require_same_shape(theta.shape(), g.shape(), "Adam step (θ and ∂L/∂θ)");
-    Tensor<T>& m = m_[i];
-    Tensor<T>& v = v_[i];
+    // Plain pointers that do not alias, so that the loop runs in vector registers (a dense layer
+    // of 3136 × 128 weights took longer in this loop than in its forward pass).
+    T* __restrict th = theta.data();
+    T* __restrict m = m_[i].data();
+    T* __restrict v = v_[i].data();
+    const T* __restrict gr = g.data();
+    const double b1 = beta1_, b2 = beta2_, lr = this->lr_, eps = epsilon_;
     for (std::size_t k = 0; k < theta.size(); ++k) {
-      m[k] = T(beta1_ * m[k] + (1 - beta1_) * g[k]);
-      v[k] = T(beta2_ * v[k] + (1 - beta2_) * g[k] * g[k]);
-      const double mhat = m[k] / c1, vhat = v[k] / c2;
-      theta[k] -= T(this->lr_ * mhat / (std::sqrt(vhat) + epsilon_));
+      m[k] = T(b1 * m[k] + (1 - b1) * gr[k]);           // first moment
+      v[k] = T(b2 * v[k] + (1 - b2) * gr[k] * gr[k]);   // second moment
+      const double mhat = m[k] / c1, vhat = v[k] / c2;  // bias-corrected
+      th[k] -= T(lr * mhat / (std::sqrt(vhat) + eps));
     }
   }
 }

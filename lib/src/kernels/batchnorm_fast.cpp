@@ -22,15 +22,13 @@ using bn::check_forward;
 using bn::check_inference;
 using bn::Layout;
 
-/// Σ over the N = R·H·W values of channel c of f(i) (i the flat index), each row of H·W values
-/// summed in vector lanes (a scalar chain of additions was the bottleneck for 28×28 maps).
+/// Σ over the N = R·H·W values of channel c: row_sum(i0) sums the row of H·W values that starts
+/// at flat index i0, in vector lanes (a scalar chain of additions was the bottleneck for 28×28
+/// maps). A channel's rows are summed one after another, so its later passes find them in cache.
 template <class T, class F>
-T channel_sum(const Layout& L, std::size_t c, const F& f) {
+T channel_sum(const Layout& L, std::size_t c, const F& row_sum) {
   T sum = 0;
-  for (std::size_t r = 0; r < L.R; ++r) {
-    const std::size_t i0 = L.at(r, c, 0);
-    sum += lane_sum_of<T>(L.HW, [&](std::size_t hw) { return f(i0 + hw); });
-  }
+  for (std::size_t r = 0; r < L.R; ++r) sum += row_sum(L.at(r, c, 0));
   return sum;
 }
 
@@ -71,8 +69,8 @@ void batchnorm_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<
   T* xh = cache.X_hat.data();
   T* y = Y.data();
   for_each_channel(L, [&](std::size_t c) {
-    const T mu = channel_sum<T>(L, c, [x](std::size_t i) { return x[i]; }) / N;  // Eq. (52)
-    const T var = channel_sum<T>(L, c, [x, mu](std::size_t i) { return (x[i] - mu) * (x[i] - mu); }) /
+    const T mu = channel_sum<T>(L, c, [&](std::size_t i0) { return lane_sum(x + i0, L.HW); }) / N;  // Eq. (52)
+    const T var = channel_sum<T>(L, c, [&](std::size_t i0) { return lane_sum_squares(x + i0, L.HW, mu); }) /
                   N;  // Eq. (53): biased, divided by N
     const T inv_std = T(1) / std::sqrt(var + eps);  // (σ²_c + ε)^{-1/2}
     cache.mean[c] = mu;
@@ -114,9 +112,12 @@ void batchnorm_backward(const Tensor<T>& dY, const Tensor<T>& gamma, const Batch
   const T* xh = cache.X_hat.data();
   T* dx = g.dX.data();
   for_each_channel(L, [&](std::size_t c) {
-    // Σ δ and Σ δ X̂ over (r', h', w') of channel c
-    const T sum_d = channel_sum<T>(L, c, [d](std::size_t i) { return d[i]; });
-    const T sum_dx = channel_sum<T>(L, c, [d, xh](std::size_t i) { return d[i] * xh[i]; });
+    // Σ δ and Σ δ X̂ over (r', h', w') of channel c, in one pass
+    T sum_d = 0, sum_dx = 0;
+    for (std::size_t r = 0; r < L.R; ++r) {
+      const std::size_t i0 = L.at(r, c, 0);
+      lane_sum_and_dot(d + i0, xh + i0, L.HW, sum_d, sum_dx);
+    }
     g.dgamma[c] = sum_dx;  // corrected Eq. (56): no 1/R
     g.dbeta[c] = sum_d;    // corrected Eq. (57): no 1/R
     const T k = gamma[c] * cache.inv_std[c];
