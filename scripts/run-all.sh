@@ -10,20 +10,48 @@ jobs="${JOBS:-$(nproc)}"
 step() { echo; echo "==> $*"; }
 t_start=$(date +%s)
 trap 'echo; echo "Total time: $(( $(date +%s) - t_start )) s"' EXIT
+# Where the time goes: every step below and every chapter program is timed (scripts/timed.sh);
+# the table is printed and saved as plots/run_all_times.txt, which the docs show.
+times="$build/run_all_times.raw"
+mkdir -p "$build"
+: > "$times"
+timed() { bash "$src/scripts/timed.sh" "$times" "$@"; }
 # fact PROGRAM KEY: the value PROGRAM saved in plots/PROGRAM.facts ("?" if it did not run)
 fact() {
   [ -f "$src/plots/$1.facts" ] || { echo "?"; return; }
   awk -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print "?" }' "$src/plots/$1.facts"
 }
 
-step "1/6 Debian packages";        bash "$src/scripts/install-deps.sh" main
-step "2/6 data (MNIST digits, photos, LFW face crops)"; bash "$src/scripts/fetch-data.sh"
+step "1/6 Debian packages";        timed "packages" bash "$src/scripts/install-deps.sh" main
+step "2/6 data (MNIST digits, photos, LFW face crops)"; timed "data" bash "$src/scripts/fetch-data.sh"
 step "3/6 configure ($build)"
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DNN_EXERCISES=solutions \
+timed "configure" cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DNN_EXERCISES=solutions \
       -DNN_BUILD_TESTS=OFF -DNN_BUILD_CHAPTERS=ON -DNN_BUILD_DOCS=ON -DNN_BUILD_BENCHMARKS=ON
-step "4/6 build";                  cmake --build "$build" -j "$jobs"
+# Only what this command runs: the chapter programs and the WebAssembly library of the docs'
+# interactive pages (the exercise checker, the benchmarks and the tests have commands of their own).
+step "4/6 build the chapter programs and the WebAssembly library"
+timed "build" cmake --build "$build" -j "$jobs" --target chapter_programs web
 step "5/6 run every chapter program into $src/plots"
-cmake --build "$build" --target chapters
+timed "chapters" cmake --build "$build" --target chapters
+# The table: the steps in order, each chapter program under "chapters", slowest first.
+table="$src/plots/run_all_times.txt"
+{
+  echo "Where the main command's time went: this run, $(nproc) cores," \
+       "$(awk -F: '/^model name/{sub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)"
+  echo
+  awk -v programs="$build/chapter_times.txt" '
+    { printf "  %-28s %7.1f s\n", $1, $2 }
+    $1 == "chapters" {
+      while ((getline line < programs) > 0) { split(line, f, " "); t[f[1]] = f[2] }
+      n = 0; for (p in t) name[++n] = p
+      for (i = 1; i <= n; ++i) for (j = i + 1; j <= n; ++j) if (t[name[j]] > t[name[i]]) { x = name[i]; name[i] = name[j]; name[j] = x }
+      for (i = 1; i <= n; ++i) printf "    %-26s %7.1f s\n", name[i], t[name[i]]
+    }' "$times"
+  echo
+  echo "  (the docs step, 6/6, comes after this table is written)"
+} > "$table.tmp" && mv "$table.tmp" "$table"
+echo
+cat "$table"
 echo
 echo "==> Results (each program's own numbers, from plots/*.facts)"
 echo "  digits, LeNet-5 + batch norm:      $(fact ch08_lenet_bn accuracy) % test accuracy"

@@ -1,0 +1,1 @@
+// Compiled once to make the chapter programs' precompiled header (chapters/CMakeLists.txt).
