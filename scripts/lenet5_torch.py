@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""LeNet-5 training throughput in PyTorch, the reference for bench_lenet5_train.
+"""LeNet-5 training throughput in PyTorch, the reference for bench_lenet5_train, and with
+--inference its inference speed, the reference for bench_lenet5_infer (batch 64 images/s over
+all digits; batch 1 median latency over the first --singles digits, in eval mode, no autograd).
 
 Same network (conv 6@5x5 - ReLU - pool - conv 16@5x5 - ReLU - pool - 120 - 84 - 10), same data
 (the 10,000 digits in data/mnist, read from the IDX files), batch 64, SGD momentum 0.9, one
 warm-up epoch, then timed epochs. Uses Debian's python3-torch: run with /usr/bin/python3.
 
     /usr/bin/python3 scripts/lenet5_torch.py [--data DIR] [--threads N] [--epochs N]
+    /usr/bin/python3 scripts/lenet5_torch.py --inference [--data DIR] [--threads N] [--passes N] [--singles N]
 """
 import argparse
 import os
@@ -31,6 +34,9 @@ def main():
     ap.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "data"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--inference", action="store_true")
+    ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--singles", type=int, default=2000)
     args = ap.parse_args()
     try:
         import numpy as np
@@ -48,6 +54,8 @@ def main():
         tnn.Conv2d(1, 6, 5), tnn.ReLU(), tnn.MaxPool2d(2),
         tnn.Conv2d(6, 16, 5), tnn.ReLU(), tnn.MaxPool2d(2),
         tnn.Flatten(), tnn.Linear(256, 120), tnn.ReLU(), tnn.Linear(120, 84), tnn.ReLU(), tnn.Linear(84, 10))
+    if args.inference:
+        return inference(torch, net, X, args)
     opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
     loss_fn = tnn.CrossEntropyLoss()
     n = X.shape[0]
@@ -68,6 +76,38 @@ def main():
     print(f"torch: PyTorch {torch.__version__}, {torch.get_num_threads()} threads, {n} images, batch 64")
     print(f"torch_images_per_second {sum(rates) / len(rates):.1f}")
     print(f"torch_best_images_per_second {max(rates):.1f}")
+
+
+def inference(torch, net, X, args):
+    net.eval()
+    n = X.shape[0]
+    checksum = 0.0
+    with torch.no_grad():
+        def one_pass():
+            c = 0.0
+            for i in range(0, n, 64):
+                c += float(net(X[i:i + 64])[0, 0])
+            return c
+        checksum += one_pass()  # warm-up
+        rates = []
+        for _ in range(args.passes):
+            t0 = time.perf_counter()
+            checksum += one_pass()
+            rates.append(n / (time.perf_counter() - t0))
+        lat = []
+        m = min(args.singles, n)
+        for i in range(m + 50):  # the first 50 warm up
+            x = X[i % m:i % m + 1]
+            t0 = time.perf_counter()
+            y = net(x)
+            dt = time.perf_counter() - t0
+            checksum += float(y[0, 0])
+            if i >= 50:
+                lat.append(dt)
+    lat.sort()
+    print(f"torch: PyTorch {torch.__version__} inference, {torch.get_num_threads()} threads, {n} images, checksum {checksum:.3f}")
+    print(f"torch_batch64_images_per_second {sum(rates) / len(rates):.1f}")
+    print(f"torch_batch1_median_us {1e6 * lat[len(lat) // 2]:.2f}")
 
 
 if __name__ == "__main__":
