@@ -66,36 +66,13 @@ ch08::Curve train_once(const Setting& s, double lr, const nn::TrainTest& data, s
 }
 //! [recipe]
 
-/// Calls job(i) for i = 0 … n − 1, `workers` at a time, each worker a thread of its own with
-/// single-threaded layers. The runs are independent, so this scales with the cores, and every
-/// result is the same whatever the number of workers. The first exception is rethrown.
-template <class Job>
-void in_parallel(std::size_t n, std::size_t workers, const Job& job) {
-  std::vector<std::exception_ptr> failed(n);
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    nn::set_library_threads(1);  // this thread's parallel loops: one thread
-    for (std::size_t i; (i = next++) < n;) try {
-        job(i);
-      } catch (...) {
-        failed[i] = std::current_exception();
-      }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t w = 1; w < std::min(workers, n); ++w) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  for (const auto& e : failed)
-    if (e) std::rethrow_exception(e);
-}
-
 /// Runs a setting once per seed, in parallel; seeds whose loss diverged are counted.
 Runs run_seeds(const Setting& s, double lr, const nn::TrainTest& data, std::size_t epochs,
                const std::vector<std::uint64_t>& seeds, std::size_t workers) {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<ch08::Curve> curves(seeds.size());
   std::vector<char> diverged(seeds.size(), 0);
-  in_parallel(seeds.size(), workers, [&](std::size_t i) {
+  ch08::in_parallel(seeds.size(), workers, [&](std::size_t i) {
     try {
       curves[i] = train_once(s, lr, data, epochs, seeds[i]);
     } catch (const nn::training_error&) {
@@ -166,7 +143,7 @@ int run(const nn::ChapterArgs& args, bool full) {
   std::vector<double> sweep_acc(points.size(), -1);  // −1: diverged
   constexpr std::size_t kSweepSeeds = 2;
   std::vector<double> sweep_runs(points.size() * kSweepSeeds, -1);  // −1: diverged
-  in_parallel(sweep_runs.size(), workers, [&](std::size_t j) {
+  ch08::in_parallel(sweep_runs.size(), workers, [&](std::size_t j) {
     Setting s;
     s.method = points[j / kSweepSeeds].first;
     try {

@@ -3,13 +3,16 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <functional>
 #include <iostream>
 #include <numeric>
 #include <utility>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/format.hpp>
@@ -22,6 +25,7 @@
 #include "nn/tools/table.hpp"
 #include "nn/apps/experiments.hpp"
 #include "nn/apps/train.hpp"
+#include "nn/tools/threads.hpp"
 
 namespace ch08 {
 
@@ -305,6 +309,29 @@ inline std::filesystem::path image_grid(const std::filesystem::path& out, const 
   }
   if (n == 0) fig.plot("NaN notitle");  // gnuplot needs one clause
   return fig.render();
+}
+
+/// Calls job(i) for i = 0 … n − 1, `workers` at a time, each worker a thread of its own with
+/// single-threaded layers. The runs are independent, so this scales with the cores, and every
+/// result is the same whatever the number of workers. The first exception is rethrown.
+template <class Job>
+void in_parallel(std::size_t n, std::size_t workers, const Job& job) {
+  std::vector<std::exception_ptr> failed(n);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    nn::set_library_threads(1);  // this thread's parallel loops: one thread
+    for (std::size_t i; (i = next++) < n;) try {
+        job(i);
+      } catch (...) {
+        failed[i] = std::current_exception();
+      }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t w = 1; w < std::min(workers, n); ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
 }
 
 }  // namespace ch08

@@ -6,12 +6,14 @@
 // regulariser, shift augmentation, is measured over seeds on a small subset, where it matters.
 #include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "digits_common.hpp"
 #include "model_selection.hpp"
 #include "nn/apps/experiments.hpp"
 #include "nn/apps/models.hpp"
 #include "nn/tools/facts.hpp"
+#include "nn/tools/threads.hpp"
 
 namespace {
 
@@ -38,20 +40,27 @@ struct SeedRuns {
 };
 
 /// Trains LeNet-5 with batch norm from `kSeeds` seeds on `small` (validated on data.test, which
-/// holds the validation split here) and measures each on the test set at the end.
+/// holds the validation split here) and measures each on the test set at the end. The seeds run
+/// side by side, `workers` at a time, each single-threaded (ch08::in_parallel).
 SeedRuns seed_runs(const nn::TrainTest& small, const nn::Dataset& test, int shift, std::size_t epochs,
-                   std::uint64_t seed0) {
+                   std::uint64_t seed0, std::size_t workers) {
   SeedRuns r;
-  for (std::size_t s = 0; s < kSeeds; ++s) {
+  std::vector<ch08::Curve> curves(kSeeds);
+  std::vector<nn::EpochStats> tests(kSeeds);
+  ch08::in_parallel(kSeeds, workers, [&](std::size_t s) {
     //! [fashion_seeds]
     nn::Sequential<float> net = nn::lenet5(seed0 + s, /*batchnorm=*/true);
     nn::Adam<float> opt(kLearningRate);
     ch08::FitOptions o;
     o.epochs = epochs, o.batch = kBatch, o.seed = seed0 + s, o.shift = shift;
     o.lr0 = kLearningRate, o.schedule = ch08::Schedule::cosine, o.quiet = true;
-    const auto c = ch08::fit(net, opt, small, o);  // small.test: the validation split
-    const auto te = nn::evaluate(net, test, 500);
+    curves[s] = ch08::fit(net, opt, small, o);  // small.test: the validation split
+    tests[s] = nn::evaluate(net, test, 500);
     //! [fashion_seeds]
+  });
+  for (std::size_t s = 0; s < kSeeds; ++s) {
+    const ch08::Curve& c = curves[s];
+    const nn::EpochStats& te = tests[s];
     r.train_loss.push_back(c.train_loss), r.val_loss.push_back(c.test_loss), r.val_acc.push_back(c.test_acc);
     r.final_train_loss.push_back(c.train_loss.back()), r.final_val_loss.push_back(c.test_loss.back());
     r.final_val_acc.push_back(c.test_acc.back()), r.test_loss.push_back(te.loss), r.test_acc.push_back(te.accuracy);
@@ -180,10 +189,14 @@ int run(const nn::ChapterArgs& args) {
                             split.validation};
   std::cout << boost::format("\nShift augmentation over %d seeds: LeNet-5 with batch norm, %d training images, "
                              "%d epochs\n") % kSeeds % small.train.size() % seed_epochs;
+  // one single-threaded run per core; --quick runs beside other tests (ctest -j) and uses one
+  const std::size_t workers = args.quick ? 1 : std::max(1u, std::thread::hardware_concurrency());
+  const int threads = nn::library_threads();
   const double t0 = now();
-  const SeedRuns plain = seed_runs(small, data.test, 0, seed_epochs, args.seed);
-  const SeedRuns shifted = seed_runs(small, data.test, kShift, seed_epochs, args.seed);
+  const SeedRuns plain = seed_runs(small, data.test, 0, seed_epochs, args.seed, workers);
+  const SeedRuns shifted = seed_runs(small, data.test, kShift, seed_epochs, args.seed, workers);
   const double seed_seconds = now() - t0;
+  nn::set_library_threads(threads);  // in_parallel gave this thread one
 
   nn::Table st({{"after the last epoch", "%s"}, {"no shifts", "%s"}, {"shifts", "%s"},
                 {"difference (95% interval)", "%s"}, {"exceeds the seed spread", "%s"}});
