@@ -235,25 +235,22 @@ void conv2d_backward(const Tensor<T>& dY, const Tensor<T>& X, const Tensor<T>& W
   // product (three times faster than dot products for LeNet's second layer); with few kernels
   // and long rows (LeNet's first layer) it is one dot product per entry.
   const bool transposed = Cp >= 8;
-  // The dot products keep their vector lanes apart over all of a worker's examples and add them
-  // up once at the end (gemm_nt_add_lanes): dW is then Cp·K vectors of partial sums.
-  const std::size_t dw_size = transposed ? Cp * K : Cp * K * detail::vector_lanes<T>();
   // per worker: the gradient of its im2row matrix, its partial dW and db, and δ_r transposed
-  const std::size_t per = K * N + dw_size + Cp + N * Cp;
+  const std::size_t per = K * N + Cp * K + Cp + N * Cp;
   const std::size_t per_rows = K * N + padded_size(g);  // as in the forward pass
   if (rows.size() != std::size_t(workers) * per_rows) rows.resize(Shape{std::size_t(workers) * per_rows});
   if (drows.size() != std::size_t(workers) * per) drows.resize(Shape{std::size_t(workers) * per});
   for (int t = 0; t < workers; ++t) {
     T* partial = drows.data() + std::size_t(t) * per + K * N;
-    std::fill(partial, partial + dw_size + Cp, T(0));
+    std::fill(partial, partial + Cp * K + Cp, T(0));
   }
   parallel_for(g.R, workers, [&](std::size_t r) {
     const std::size_t t = std::size_t(thread_id());
     T* rowsT = rows.data() + t * per_rows;
     T* pad = rowsT + K * N;  // X̃ for im2row, then reused for its gradient
     T* drowsT = drows.data() + t * per;
-    T* dW = drowsT + K * N;  // (K × C′) when transposed, else C′ × K vectors of lanes
-    T* db = dW + dw_size;
+    T* dW = drowsT + K * N;  // (C′ × K), or (K × C′) when transposed
+    T* db = dW + Cp * K;
     T* deltaT = db + Cp;
     const T* delta = dY.data() + r * Cp * N;  // δ_r as a (C′ × H′W′) matrix
     im2row_example(X.data() + r * g.C * g.H * g.W, g, rowsT, N, pad);
@@ -263,7 +260,7 @@ void conv2d_backward(const Tensor<T>& dY, const Tensor<T>& X, const Tensor<T>& W
         for (std::size_t k = 0; k < N; ++k) deltaT[k * Cp + cp] = delta[cp * N + k];
       detail::gemm_nn(K, Cp, N, rowsT, N, 1, deltaT, Cp, dW, Cp, /*accumulate=*/true);
     } else {
-      detail::gemm_nt_add_lanes(Cp, K, N, delta, N, rowsT, N, dW);
+      detail::gemm_nt_add(Cp, K, N, delta, N, rowsT, N, dW, K);
     }
     for (std::size_t cp = 0; cp < Cp; ++cp) db[cp] += lane_sum(delta + cp * N, N);  // ∂L/∂b_{c′} = Σ δ
     if (!input_gradient) return;
@@ -281,9 +278,9 @@ void conv2d_backward(const Tensor<T>& dY, const Tensor<T>& X, const Tensor<T>& W
       for (std::size_t k = 0; k < K; ++k)
         for (std::size_t cp = 0; cp < Cp; ++cp) grads.dW[cp * K + k] += dW[k * Cp + cp];
     } else {
-      detail::add_lanes(Cp * K, dW, grads.dW.data());
+      for (std::size_t k = 0; k < Cp * K; ++k) grads.dW[k] += dW[k];
     }
-    for (std::size_t cp = 0; cp < Cp; ++cp) grads.db[cp] += dW[dw_size + cp];
+    for (std::size_t cp = 0; cp < Cp; ++cp) grads.db[cp] += dW[Cp * K + cp];
   }
 }
 

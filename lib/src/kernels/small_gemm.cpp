@@ -199,10 +199,10 @@ void gemm_nn_parallel(std::size_t M, std::size_t N, std::size_t K, const T* A, s
 namespace {
 
 /// MA rows of A against KB rows of B: MA·KB dot products of length N at once, each kept in a
-/// vector of partial sums (per step: KB + MA loads for MA·KB multiply-adds), added onto its
-/// vector of `lanes`; the last N mod L terms go into the first lanes.
+/// vector of partial sums (per step: KB + MA loads for MA·KB multiply-adds); the lanes are added
+/// at the end, then the last N mod L terms.
 template <class T, std::size_t MA, std::size_t KB>
-void dot_block(std::size_t N, const T* A, std::size_t lda, const T* B, std::size_t ldb, T* lanes, std::size_t K) {
+void dot_block(std::size_t N, const T* A, std::size_t lda, const T* B, std::size_t ldb, T* C, std::size_t ldc) {
   constexpr std::size_t L = kLanes<T>;
   Vec<T> acc[MA][KB];
 #pragma GCC unroll 4
@@ -213,10 +213,7 @@ void dot_block(std::size_t N, const T* A, std::size_t lda, const T* B, std::size
   for (; n + L <= N; n += L) {
     Vec<T> b[KB];
 #pragma GCC unroll 4
-    for (std::size_t q = 0; q < KB; ++q) {
-      b[q] = *reinterpret_cast<const Vec<T>*>(B + q * ldb + n);
-      NN_IN_REGISTER(b[q]);
-    }
+    for (std::size_t q = 0; q < KB; ++q) b[q] = *reinterpret_cast<const Vec<T>*>(B + q * ldb + n);
 #pragma GCC unroll 4
     for (std::size_t m = 0; m < MA; ++m) {
       const Vec<T> a = *reinterpret_cast<const Vec<T>*>(A + m * lda + n);
@@ -226,9 +223,10 @@ void dot_block(std::size_t N, const T* A, std::size_t lda, const T* B, std::size
   }
   for (std::size_t m = 0; m < MA; ++m)
     for (std::size_t q = 0; q < KB; ++q) {
-      Vec<T>& out = *reinterpret_cast<Vec<T>*>(lanes + (m * K + q) * L);
-      out += acc[m][q];
-      for (std::size_t t = n; t < N; ++t) out[t - n] += A[m * lda + t] * B[q * ldb + t];
+      T s = 0;
+      for (std::size_t l = 0; l < L; ++l) s += acc[m][q][l];
+      for (std::size_t t = n; t < N; ++t) s += A[m * lda + t] * B[q * ldb + t];
+      C[m * ldc + q] += s;
     }
 }
 
@@ -236,13 +234,13 @@ constexpr std::size_t kDotRows = 4, kDotCols = 3;  // 12 vectors of partial sums
 
 /// Rows of A in a block of MA: all K rows of B, KB at a time, then the last K mod KB.
 template <class T, std::size_t MA>
-void dot_rows(std::size_t K, std::size_t N, const T* A, std::size_t lda, const T* B, std::size_t ldb, T* lanes) {
-  constexpr std::size_t L = kLanes<T>;
+void dot_rows(std::size_t K, std::size_t N, const T* A, std::size_t lda, const T* B, std::size_t ldb, T* C,
+              std::size_t ldc) {
   std::size_t k = 0;
-  for (; k + kDotCols <= K; k += kDotCols) dot_block<T, MA, kDotCols>(N, A, lda, B + k * ldb, ldb, lanes + k * L, K);
+  for (; k + kDotCols <= K; k += kDotCols) dot_block<T, MA, kDotCols>(N, A, lda, B + k * ldb, ldb, C + k, ldc);
   switch (K - k) {
-    case 2: dot_block<T, MA, 2>(N, A, lda, B + k * ldb, ldb, lanes + k * L, K); break;
-    case 1: dot_block<T, MA, 1>(N, A, lda, B + k * ldb, ldb, lanes + k * L, K); break;
+    case 2: dot_block<T, MA, 2>(N, A, lda, B + k * ldb, ldb, C + k, ldc); break;
+    case 1: dot_block<T, MA, 1>(N, A, lda, B + k * ldb, ldb, C + k, ldc); break;
     default: break;
   }
 }
@@ -250,43 +248,17 @@ void dot_rows(std::size_t K, std::size_t N, const T* A, std::size_t lda, const T
 }  // namespace
 
 template <class T>
-std::size_t vector_lanes() {
-  return kLanes<T>;
-}
-
-template <class T>
-void gemm_nt_add_lanes(std::size_t M, std::size_t K, std::size_t N, const T* A, std::size_t lda, const T* B,
-                       std::size_t ldb, T* lanes) {
-  static_assert(kDotRows == 4 && kDotCols == 3, "gemm_nt_add_lanes: the switches below assume 4 × 3 tiles");
-  constexpr std::size_t L = kLanes<T>;
-  std::size_t i = 0;
-  for (; i + kDotRows <= M; i += kDotRows) dot_rows<T, kDotRows>(K, N, A + i * lda, lda, B, ldb, lanes + i * K * L);
-  T* rest = lanes + i * K * L;
-  switch (M - i) {
-    case 3: dot_rows<T, 3>(K, N, A + i * lda, lda, B, ldb, rest); break;
-    case 2: dot_rows<T, 2>(K, N, A + i * lda, lda, B, ldb, rest); break;
-    case 1: dot_rows<T, 1>(K, N, A + i * lda, lda, B, ldb, rest); break;
-    default: break;
-  }
-}
-
-template <class T>
-void add_lanes(std::size_t n, const T* lanes, T* C) {
-  constexpr std::size_t L = kLanes<T>;
-  for (std::size_t i = 0; i < n; ++i) {
-    T s = 0;
-    for (std::size_t l = 0; l < L; ++l) s += lanes[i * L + l];
-    C[i] += s;
-  }
-}
-
-template <class T>
 void gemm_nt_add(std::size_t M, std::size_t K, std::size_t N, const T* A, std::size_t lda, const T* B, std::size_t ldb,
                  T* C, std::size_t ldc) {
-  thread_local std::vector<T> lanes;
-  lanes.assign(M * K * kLanes<T>, T(0));
-  gemm_nt_add_lanes(M, K, N, A, lda, B, ldb, lanes.data());
-  for (std::size_t i = 0; i < M; ++i) add_lanes(K, lanes.data() + i * K * kLanes<T>, C + i * ldc);
+  static_assert(kDotRows == 4 && kDotCols == 3, "gemm_nt_add: the switches below assume 4 × 3 tiles");
+  std::size_t i = 0;
+  for (; i + kDotRows <= M; i += kDotRows) dot_rows<T, kDotRows>(K, N, A + i * lda, lda, B, ldb, C + i * ldc, ldc);
+  switch (M - i) {
+    case 3: dot_rows<T, 3>(K, N, A + i * lda, lda, B, ldb, C + i * ldc, ldc); break;
+    case 2: dot_rows<T, 2>(K, N, A + i * lda, lda, B, ldb, C + i * ldc, ldc); break;
+    case 1: dot_rows<T, 1>(K, N, A + i * lda, lda, B, ldb, C + i * ldc, ldc); break;
+    default: break;
+  }
 }
 
 #define NN_SMALL_GEMM_INSTANTIATE(T)                                                                               \
@@ -295,11 +267,7 @@ void gemm_nt_add(std::size_t M, std::size_t K, std::size_t N, const T* A, std::s
   template void gemm_nn_parallel(std::size_t, std::size_t, std::size_t, const T*, std::size_t, std::size_t,       \
                                  const T*, std::size_t, T*, std::size_t, bool);                                    \
   template void gemm_nt_add(std::size_t, std::size_t, std::size_t, const T*, std::size_t, const T*, std::size_t, T*, \
-                            std::size_t);                                                                        \
-  template std::size_t vector_lanes<T>();                                                                        \
-  template void gemm_nt_add_lanes(std::size_t, std::size_t, std::size_t, const T*, std::size_t, const T*,        \
-                                  std::size_t, T*);                                                              \
-  template void add_lanes(std::size_t, const T*, T*);
+                            std::size_t);
 NN_SMALL_GEMM_INSTANTIATE(float)
 NN_SMALL_GEMM_INSTANTIATE(double)
 #undef NN_SMALL_GEMM_INSTANTIATE

@@ -34,21 +34,4 @@ template <class T>
 void gemm_nt_add(std::size_t M, std::size_t K, std::size_t N, const T* A, std::size_t lda, const T* B, std::size_t ldb,
                  T* C, std::size_t ldc);
 
-/// The values in one machine vector of T (16 floats with AVX-512, 8 with AVX, 4 otherwise).
-template <class T>
-std::size_t vector_lanes();
-
-/// gemm_nt_add without its last step: the partial sums of C(i, k) stay in vector_lanes<T>()
-/// lanes, added onto lanes[(i·K + k)·L + l], so that many products (the examples of a batch in a
-/// convolution's ∂L/∂W) can be accumulated before the lanes are added up once by add_lanes().
-/// For short products (LeNet's first layer: 150 dot products of 576 terms per example) adding
-/// up the lanes took as long as the products.
-template <class T>
-void gemm_nt_add_lanes(std::size_t M, std::size_t K, std::size_t N, const T* A, std::size_t lda, const T* B,
-                       std::size_t ldb, T* lanes);
-
-/// C[i] += Σ_l lanes[i·L + l] for i < n (L = vector_lanes<T>()).
-template <class T>
-void add_lanes(std::size_t n, const T* lanes, T* C);
-
 }  // namespace nn::detail
