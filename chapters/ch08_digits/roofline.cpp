@@ -119,10 +119,8 @@ void count(const nn::Layer<float>& layer, const nn::Tensor<float>& X, const nn::
   }
 }
 
-std::string bound(double flops, double bytes, double ridge) {
-  if (flops == 0) return "memory (no arithmetic)";
-  return flops / bytes < ridge ? "memory" : "compute";
-}
+/// The roofline's verdict: below the ridge point (or without arithmetic) memory limits a pass.
+std::string bound(double flops, double bytes, double ridge) { return flops / bytes < ridge ? "memory" : "compute"; }
 
 int run(const nn::ChapterArgs& args) {
   const int rounds = args.quick ? 3 : 7;
@@ -164,7 +162,7 @@ int run(const nn::ChapterArgs& args) {
     auto& layer = net[l];
     const nn::Tensor<float>& in = net.activation(l);
     const nn::Tensor<float>& dout = net.delta(l + 1);
-    Pass fwd{l < 12 ? names[l] : layer.name(), "forward"}, bwd{fwd.layer, "backward"};
+    Pass fwd{l < 12 ? names[l] : layer.name(), "fwd"}, bwd{fwd.layer, "bwd"};
     count(layer, in, net.activation(l + 1), fwd, bwd);
     fwd.seconds = median_time(rounds, reps_for([&] { layer.forward(in); }), [&] { layer.forward(in); });
     bwd.seconds = median_time(rounds, reps_for([&] { layer.backward(dout); }), [&] { layer.backward(dout); });
@@ -181,14 +179,13 @@ int run(const nn::ChapterArgs& args) {
   nn::Tensor<float> LdY(LY.shape());
   for (auto& v : LdY) v = float(nn::uniform01(rng)) - 0.5f;
   large.backward(LdY);
-  Pass lf{"large 3×3", "forward"}, lb{"large 3×3", "backward"};
+  Pass lf{"large 3×3", "fwd"}, lb{"large 3×3", "bwd"};
   count(large, LX, LY, lf, lb);
   lf.seconds = median_time(rounds, reps_for([&] { large.forward(LX); }), [&] { large.forward(LX); });
   lb.seconds = median_time(rounds, reps_for([&] { large.backward(LdY); }), [&] { large.backward(LdY); });
 
   nn::Table t({{"layer", "%s"}, {"pass", "%s"}, {"µs", "%.1f"}, {"MFLOP", "%.2f"}, {"GFLOP/s", "%.1f"},
-               {"% of peak", "%.1f"}, {"KB moved", "%.0f"}, {"GB/s", "%.1f"}, {"FLOP/byte", "%.2f"},
-               {"bound by", "%s"}});
+               {"% peak", "%.1f"}, {"KB", "%.0f"}, {"GB/s", "%.1f"}, {"FLOP/B", "%.2f"}, {"bound", "%s"}});
   const auto add_row = [&](const Pass& p) {
     const double rate = p.flops / p.seconds;
     t.row(p.layer, p.pass, 1e6 * p.seconds, p.flops / 1e6, rate / 1e9, 100 * rate / peak, p.bytes / 1e3,
@@ -216,9 +213,12 @@ int run(const nn::ChapterArgs& args) {
                       "The large 3×3 layer (%dx%dx%dx%d -> %d, p = 1), forward + backward: %.1f GFLOP/s, %.1f %% of the peak.\n") %
             (1e6 * step_seconds) % (double(R) / step_seconds) % (1e6 * layer_sum) % (100 * conv_seconds / layer_sum) %
             LR % LC % LS % LS % LC % (large_fb / 1e9) % (100 * large_fb / peak);
-  std::cout << os.str();
+  os << "KB = the least a pass reads and writes (each tensor once); FLOP/B = FLOPs per byte of it;\n"
+     << "bound = memory when FLOP/B is below the ridge point, else compute.\n";
+  const std::string text = nn::wrap_text(os.str());
+  std::cout << text;
   const auto txt = args.out / "ch08_roofline.txt";
-  nn::write_file_atomically(txt, os.str());
+  nn::write_file_atomically(txt, text);
   nn::report_written(txt);
 
   nn::Facts facts("ch08_roofline");
@@ -231,7 +231,7 @@ int run(const nn::ChapterArgs& args) {
   facts.set("large_bwd_peak", 100 * lb.flops / lb.seconds / peak, "%.0f");
   facts.set("large_fb_gflops", large_fb / 1e9, "%.0f").set("large_fb_peak", 100 * large_fb / peak, "%.0f");
   for (const auto& p : passes) {
-    const std::string key = p.layer + (p.pass == "forward" ? "_fwd" : "_bwd");
+    const std::string key = p.layer + "_" + p.pass;
     facts.set(key + "_us", 1e6 * p.seconds, "%.1f").set(key + "_peak", 100 * p.flops / p.seconds / peak, "%.1f");
   }
   nn::report_written(facts.save(args.out));
