@@ -45,7 +45,11 @@ table="$src/plots/run_all_times.txt"
       while ((getline line < programs) > 0) { split(line, f, " "); t[f[1]] = f[2] }
       n = 0; for (p in t) name[++n] = p
       for (i = 1; i <= n; ++i) for (j = i + 1; j <= n; ++j) if (t[name[j]] > t[name[i]]) { x = name[i]; name[i] = name[j]; name[j] = x }
-      for (i = 1; i <= n; ++i) printf "    %-26s %7.1f s\n", name[i], t[name[i]]
+      small = 0; rest = 0
+      for (i = 1; i <= n; ++i)
+        if (t[name[i]] >= 0.5) printf "    %-26s %7.1f s\n", name[i], t[name[i]]
+        else { ++small; rest += t[name[i]] }
+      if (small) printf "    %-26s %7.1f s\n", "(" small " more, < 0.5 s each)", rest
     }' "$times"
   echo
   echo "  (the docs step, 6/6, comes after this table is written)"
