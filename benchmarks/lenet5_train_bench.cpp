@@ -8,11 +8,11 @@
 #include <cblas.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <random>
 #include <string>
 
+#include "bench_args.hpp"
 #include "nn/data/digits.hpp"
 #include "nn/data/idx.hpp"
 #include "nn/apps/models.hpp"
@@ -23,13 +23,23 @@
 int main(int argc, char** argv) {
   std::filesystem::path data_dir = NN_DEFAULT_DATA_DIR;
   int threads = 0, epochs = 1;
+  const std::string usage = std::string("usage: ") + argv[0] + " [--data DIR] [--threads N] [--epochs N]";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--data" && i + 1 < argc) data_dir = argv[++i];
-    else if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
-    else if (a == "--epochs" && i + 1 < argc) epochs = std::atoi(argv[++i]);
-    else {
-      std::cerr << "usage: " << argv[0] << " [--data DIR] [--threads N] [--epochs N]\n";
+    if (a == "--data" && i + 1 < argc) {
+      data_dir = argv[++i];
+      continue;
+    }
+    const int limit = a == "--threads" ? 256 : a == "--epochs" ? 100 : 0;  // a run within minutes
+    int* target = a == "--threads" ? &threads : a == "--epochs" ? &epochs : nullptr;
+    if (!target || i + 1 >= argc) {
+      std::cerr << "bench_lenet5_train: " << (target ? a + " needs a value" : "unknown option '" + a + "'") << "\n"
+                << usage << "\n";
+      return 2;
+    }
+    if (!bench::parse_count(argv[++i], limit, *target)) {
+      std::cerr << "bench_lenet5_train: " << a << " takes a whole number from 1 to " << limit << ", not '" << argv[i]
+                << "'\n" << usage << "\n";
       return 2;
     }
   }

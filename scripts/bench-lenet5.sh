@@ -20,6 +20,12 @@ src="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="${1:-2}"
 epochs="${2:-2}"
 rounds="${3:-5}"
+for v in "threads:$threads:64" "epochs:$epochs:100" "rounds:$rounds:100"; do
+  IFS=: read -r what value limit <<< "$v"
+  [[ "$value" =~ ^[0-9]+$ ]] && [ "$value" -ge 1 ] && [ "$value" -le "$limit" ] ||
+    { echo "bench: $what must be a whole number from 1 to $limit, not '$value'" \
+           "(usage: bash scripts/bench-lenet5.sh [THREADS] [EPOCHS] [ROUNDS])" >&2; exit 2; }
+done
 build="${BUILD_DIR:-$src/build}"
 tunables="${TORCH_GLIBC_TUNABLES-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=17179869184}"
 [ -f "$build/CMakeCache.txt" ] || { echo "missing $build: run  bash scripts/run-all.sh  first" >&2; exit 1; }
@@ -42,6 +48,12 @@ torch_run() {
 field() { awk -v k="$1" '$1 == k { print $2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# spread WHAT VALUES...: warns when the rounds' ratios differ by more than 1.5× (a busy machine)
+spread() {
+  local what=$1; shift
+  printf '%s\n' "$@" | sort -g | awk -v w="$what" 'NR == 1 { lo = $1 } { hi = $1 }
+    END { if (lo > 0 && hi / lo > 1.5) printf "bench: WARNING: the %s ratios of the rounds range from %s to %s: the machine was busy, so the median says little; run again when it is idle\n", w, lo, hi }'
+}
 
 echo
 echo "== training: images/s (higher is better)"
@@ -76,6 +88,7 @@ fi
 [ $have_torch = 0 ] || {
   echo "torch_images_per_second_median $(median "${theirs_all[@]}")"
   echo "training ratio ours/PyTorch, median of $rounds rounds = $(median "${ratios[@]}")  (rounds: ${ratios[*]})"
+  spread training "${ratios[@]}"
 }
 
 echo
@@ -109,3 +122,5 @@ echo "torch_batch64_images_per_second_median $(median "${t64[@]}")"
 echo "torch_batch1_median_us_median $(median "${t1[@]}")"
 echo "inference batch 64 ratio ours/PyTorch (images/s), median of $rounds rounds = $(median "${r64[@]}")  (rounds: ${r64[*]})"
 echo "inference batch 1 latency ratio ours/PyTorch (time), median of $rounds rounds = $(median "${r1[@]}")  (rounds: ${r1[*]})"
+spread "inference batch 64" "${r64[@]}"
+spread "inference batch 1" "${r1[@]}"

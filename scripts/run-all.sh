@@ -9,13 +9,52 @@ build="${BUILD_DIR:-$src/build}"
 jobs="${JOBS:-$(nproc)}"
 step() { echo; echo "==> $*"; }
 t_start=$(date +%s)
-trap 'echo; echo "Total time: $(( $(date +%s) - t_start )) s"' EXIT
-# Where the time goes: every step below and every chapter program is timed (scripts/timed.sh);
-# the table is printed and saved as plots/run_all_times.txt, which the docs show.
+# Where the time goes: every step below and every chapter program is timed (scripts/timed.sh,
+# one line "NAME SECONDS EXIT-STATUS" each); the table is printed and saved as
+# plots/run_all_times.txt, which the docs show, and written even when a step fails.
 times="$build/run_all_times.raw"
-mkdir -p "$build"
+table="$src/plots/run_all_times.txt"
+mkdir -p "$build" "$src/plots"
 : > "$times"
+rm -f "$table" "$build/chapter_times.txt"
 timed() { bash "$src/scripts/timed.sh" "$times" "$@"; }
+# The table: the steps in order, each chapter program under "chapters", slowest first; a step
+# or program that failed is marked.
+write_table() {
+  {
+    echo "Where the main command's time went: this run, $(nproc) cores," \
+         "$(awk -F: '/^model name/{sub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)"
+    echo
+    awk -v programs="$build/chapter_times.txt" '
+      function row(indent, width, name, sec, rc) {
+        printf "%s%-" width "s %7.1f s%s\n", indent, name, sec, rc != 0 ? "   FAILED (exit " rc ")" : ""
+      }
+      { row("  ", 28, $1, $2, $3); total += $2 }
+      $1 == "chapters" {
+        while ((getline line < programs) > 0) { split(line, f, " "); t[f[1]] = f[2]; code[f[1]] = f[3] }
+        n = 0; for (p in t) name[++n] = p
+        for (i = 1; i <= n; ++i) for (j = i + 1; j <= n; ++j) if (t[name[j]] > t[name[i]]) { x = name[i]; name[i] = name[j]; name[j] = x }
+        small = 0; rest = 0
+        for (i = 1; i <= n; ++i)
+          if (t[name[i]] >= 0.5 || code[name[i]] != 0) row("    ", 26, name[i], t[name[i]], code[name[i]])
+          else { ++small; rest += t[name[i]] }
+        if (small) row("    ", 26, "(" small " more, < 0.5 s each)", rest, 0)
+      }
+      END { printf "  %-28s %7.1f s\n", "total until the docs step", total }' "$times"
+    echo
+    echo "  (the docs step, 6/6, comes after this table is written)"
+  } > "$table.tmp" && mv "$table.tmp" "$table"
+}
+on_exit() {
+  local rc=$?
+  if [ ! -f "$table" ] && [ -s "$times" ]; then  # a step failed before the table was written
+    write_table
+    echo; cat "$table"
+  fi
+  echo; echo "Total time: $(( $(date +%s) - t_start )) s"
+  exit $rc
+}
+trap on_exit EXIT
 # fact PROGRAM KEY: the value PROGRAM saved in plots/PROGRAM.facts ("?" if it did not run)
 fact() {
   [ -f "$src/plots/$1.facts" ] || { echo "?"; return; }
@@ -33,27 +72,7 @@ step "4/6 build the chapter programs and the WebAssembly library"
 timed "build" cmake --build "$build" -j "$jobs" --target chapter_programs web
 step "5/6 run every chapter program into $src/plots"
 timed "chapters" cmake --build "$build" --target chapters
-# The table: the steps in order, each chapter program under "chapters", slowest first.
-table="$src/plots/run_all_times.txt"
-{
-  echo "Where the main command's time went: this run, $(nproc) cores," \
-       "$(awk -F: '/^model name/{sub(/^ +/, "", $2); print $2; exit}' /proc/cpuinfo)"
-  echo
-  awk -v programs="$build/chapter_times.txt" '
-    { printf "  %-28s %7.1f s\n", $1, $2 }
-    $1 == "chapters" {
-      while ((getline line < programs) > 0) { split(line, f, " "); t[f[1]] = f[2] }
-      n = 0; for (p in t) name[++n] = p
-      for (i = 1; i <= n; ++i) for (j = i + 1; j <= n; ++j) if (t[name[j]] > t[name[i]]) { x = name[i]; name[i] = name[j]; name[j] = x }
-      small = 0; rest = 0
-      for (i = 1; i <= n; ++i)
-        if (t[name[i]] >= 0.5) printf "    %-26s %7.1f s\n", name[i], t[name[i]]
-        else { ++small; rest += t[name[i]] }
-      if (small) printf "    %-26s %7.1f s\n", "(" small " more, < 0.5 s each)", rest
-    }' "$times"
-  echo
-  echo "  (the docs step, 6/6, comes after this table is written)"
-} > "$table.tmp" && mv "$table.tmp" "$table"
+write_table
 echo
 cat "$table"
 echo

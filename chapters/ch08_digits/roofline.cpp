@@ -35,6 +35,10 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+/// The largest ratio of a round's slowest to its median time, over every median_time() call:
+/// a busy machine shows here (and the numbers then say little).
+double g_worst_spread = 1;
+
 /// The median over `rounds` of the time of one call of f, each round timing `reps` calls in a
 /// row (after one warm-up call), in seconds.
 template <class F>
@@ -47,10 +51,12 @@ double median_time(int rounds, int reps, F f) {
     t.push_back(seconds_since(t0) / reps);
   }
   std::sort(t.begin(), t.end());
+  g_worst_spread = std::max(g_worst_spread, t.back() / t[t.size() / 2]);
   return t[t.size() / 2];
 }
 
-/// The arithmetic ceiling: the best of several 2048³ cblas_sgemm runs on `threads` threads, FLOP/s.
+/// The arithmetic ceiling: the best of several 2048³ cblas_sgemm runs on `threads` threads, FLOP/s
+/// (the best a tuned BLAS gets from the FMA units here, not their nominal peak).
 double sgemm_peak(int threads, int runs) {
   const int n = 2048;
   std::vector<float> A(std::size_t(n) * n, 0.5f), B(A), C(A);
@@ -92,10 +98,12 @@ struct Pass {
 constexpr double kBytes = sizeof(float);
 
 /// FLOPs and the bytes a pass must move at least (each tensor it reads or writes, once).
-/// Conv2d and Dense: one multiply-add per term, 2·|Y|·K with K = |W| / (output channels); the
-/// backward pass does it twice (∂L/∂W, Eq. (43), and δ, Eq. (42)), or once when the layer's
-/// input needs no δ. Activation: one operation per element. Max-pool: k_H·k_W − 1 comparisons
-/// per output; its backward pass only routes values (no arithmetic).
+/// Conv2d and Dense: one multiply-add per term, 2·|Y|·K with K = |W| / (output channels), plus
+/// one add per output for the bias; the backward pass does the products twice (∂L/∂W, Eq. (43),
+/// and δ, Eq. (42)), or once when the layer's input needs no δ, and sums δ for ∂L/∂b.
+/// Activation: one operation per element. Max-pool: k_H·k_W − 1 comparisons per output, and it
+/// writes the index of each maximum (8 bytes) for the backward pass, which reads them back and
+/// only routes values (no arithmetic).
 void count(const nn::Layer<float>& layer, const nn::Tensor<float>& X, const nn::Tensor<float>& Y, Pass& fwd,
            Pass& bwd) {
   const double x = double(X.size()), y = double(Y.size());
@@ -116,6 +124,8 @@ void count(const nn::Layer<float>& layer, const nn::Tensor<float>& X, const nn::
   } else if (const auto* pool = dynamic_cast<const nn::MaxPool2d<float>*>(&layer)) {
     fwd.flops = y * double(pool->spec().k_h * pool->spec().k_w - 1);
     bwd.flops = 0;
+    fwd.bytes += double(sizeof(std::size_t)) * y;  // the argmax of every window (MaxPoolCache)
+    bwd.bytes += double(sizeof(std::size_t)) * y;
   }
 }
 
@@ -169,6 +179,11 @@ int run(const nn::ChapterArgs& args) {
     passes.push_back(fwd), passes.push_back(bwd);
   }
   const double step_seconds = median_time(rounds, reps_for(step), step);
+  // what a step does besides the passes: the loss and its gradient, and the update
+  const auto loss = [&] { nn::softmax_cross_entropy(net.activation(net.size()), labels, dZ); };
+  const auto update = [&] { opt.step(params); };
+  const double loss_seconds = median_time(rounds, reps_for(loss), loss);
+  const double update_seconds = median_time(rounds, reps_for(update), update);
 
   // The large 3×3 layer of bench_conv2d (32 × 64 × 32 × 32 → 64 kernels, p = 1), smaller with --quick.
   const std::size_t LR = args.quick ? 4 : 32, LC = args.quick ? 16 : 64, LS = args.quick ? 16 : 32;
@@ -204,15 +219,24 @@ int run(const nn::ChapterArgs& args) {
   std::ostringstream os;
   os << "LeNet-5 at batch " << R << ", " << threads << " thread(s), each pass timed alone (median of " << rounds
      << " rounds" << (args.quick ? ", --quick" : "") << ").\n"
-     << boost::format("Ceilings measured in this run: peak %.1f GFLOP/s (cblas_sgemm 2048^3, OpenBLAS core %s, %d "
-                      "thread(s)); memory %.1f GB/s (triad); ridge point %.1f FLOP/byte.\n") %
+     << boost::format("Ceilings measured in this run: peak %.1f GFLOP/s (the best cblas_sgemm 2048^3, OpenBLAS core %s, "
+                      "%d thread(s)); memory %.1f GB/s (triad); ridge point %.1f FLOP/byte.\n") %
             (peak / 1e9) % openblas_get_corename() % threads % (bandwidth / 1e9) % ridge
      << t.str()
      << boost::format("A whole training step (forward, loss, backward, SGD with momentum) takes %.0f µs, "
-                      "%.0f images/s; the passes above add up to %.0f µs, %.0f %% of it in the two convolutions.\n"
-                      "The large 3×3 layer (%dx%dx%dx%d -> %d, p = 1), forward + backward: %.1f GFLOP/s, %.1f %% of the peak.\n") %
+                      "%.0f images/s. The passes above, each timed alone, add up to %.0f µs (%.0f %% of it in the "
+                      "two convolutions), the loss and its gradient take %.0f µs and the update %.0f µs: the "
+                      "remaining %.0f µs are what running them one after another costs.\n"
+                      "The large 3×3 layer (%dx%dx%dx%d -> %d, p = 1), forward + backward: %.1f GFLOP/s, %.1f %% "
+                      "of the peak.\n") %
             (1e6 * step_seconds) % (double(R) / step_seconds) % (1e6 * layer_sum) % (100 * conv_seconds / layer_sum) %
-            LR % LC % LS % LS % LC % (large_fb / 1e9) % (100 * large_fb / peak);
+            (1e6 * loss_seconds) % (1e6 * update_seconds) %
+            (1e6 * (step_seconds - layer_sum - loss_seconds - update_seconds)) % LR % LC % LS % LS % LC %
+            (large_fb / 1e9) % (100 * large_fb / peak);
+  if (g_worst_spread > 2)
+    os << boost::format("WARNING: a round took up to %.1f times its median: the machine was busy, so these numbers "
+                        "say little; run build/chapters/ch08_roofline again when it is idle.\n") %
+              g_worst_spread;
   os << "KB = the least a pass reads and writes (each tensor once); FLOP/B = FLOPs per byte of it;\n"
      << "bound = memory when FLOP/B is below the ridge point, else compute.\n";
   const std::string text = nn::wrap_text(os.str());
@@ -227,6 +251,9 @@ int run(const nn::ChapterArgs& args) {
   facts.set("step_us", 1e6 * step_seconds, "%.0f").set("step_images_per_second", double(R) / step_seconds, "%.0f");
   facts.set("layers_us", 1e6 * layer_sum, "%.0f").set("conv_share", 100 * conv_seconds / layer_sum, "%.0f");
   facts.set("layers_gflops", flops_sum / layer_sum / 1e9, "%.1f");
+  facts.set("loss_us", 1e6 * loss_seconds, "%.0f").set("update_us", 1e6 * update_seconds, "%.0f");
+  facts.set("gap_us", 1e6 * (step_seconds - layer_sum - loss_seconds - update_seconds), "%.0f");
+  facts.set("worst_spread", g_worst_spread, "%.2f");
   facts.set("large_fwd_peak", 100 * lf.flops / lf.seconds / peak, "%.0f");
   facts.set("large_bwd_peak", 100 * lb.flops / lb.seconds / peak, "%.0f");
   facts.set("large_fb_gflops", large_fb / 1e9, "%.0f").set("large_fb_peak", 100 * large_fb / peak, "%.0f");

@@ -21,7 +21,7 @@ namespace {
 // and far beyond a block of k (128 for float with AVX-512, 512 with AVX).
 const std::vector<std::size_t> kRows{1, 3, 4, 5, 6, 7, 8, 11, 12, 17};
 const std::vector<std::size_t> kCols{1, 7, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 112, 120};
-const std::vector<std::size_t> kDepth{1, 5, 25, 129, 600};
+const std::vector<std::size_t> kDepth{1, 5, 25, 128, 129, 256, 600};
 
 template <class T>
 std::vector<T> random_values(std::size_t n, std::mt19937_64& rng) {
@@ -104,7 +104,45 @@ void gemm_nt_add_against_loops(double tol) {
       }
 }
 
+/// The claim behind the blocks of k and the tiles: every entry of C is the plain sequential sum
+/// c ← c + a·b for k = 0, 1, …, K − 1, one fused multiply-add per step where the processor has
+/// them (small_gemm.cpp is compiled with contraction on, this file with it off), so the result
+/// is the same bit for bit.
+void gemm_nn_is_sequential() {
+  std::mt19937_64 rng(17);
+  for (const bool accumulate : {false, true})
+    for (std::size_t M : {std::size_t(1), std::size_t(5), std::size_t(7), std::size_t(13)})
+      for (std::size_t N : {std::size_t(7), std::size_t(33), std::size_t(64), std::size_t(112)})
+        for (std::size_t K : {std::size_t(1), std::size_t(127), std::size_t(128), std::size_t(256), std::size_t(600)}) {
+          const auto A = random_values<float>(M * K, rng);
+          const auto B = random_values<float>(K * N, rng);
+          auto C = random_values<float>(M * N, rng);
+          const auto C0 = C;
+          nn::detail::gemm_nn(M, N, K, A.data(), K, 1, B.data(), N, C.data(), N, accumulate);
+          std::size_t differ = 0;
+          for (std::size_t i = 0; i < M; ++i)
+            for (std::size_t n = 0; n < N; ++n) {
+              float c = accumulate ? C0[i * N + n] : 0.0f;
+              for (std::size_t k = 0; k < K; ++k) {
+#if defined(__FMA__)
+                c = std::fma(A[i * K + k], B[k * N + n], c);
+#else
+                c = c + A[i * K + k] * B[k * N + n];
+#endif
+              }
+              differ += c != C[i * N + n];
+            }
+          INFO("M=" << M << " N=" << N << " K=" << K << " accumulate=" << accumulate);
+          CHECK(differ == 0);
+        }
+}
+
 }  // namespace
+
+TEST_CASE("small GEMM: every entry is the sequential sum, bit for bit, through the tiles and the blocks of k",
+          "[ch04][gemm]") {
+  gemm_nn_is_sequential();
+}
 
 // Tolerances: a sum of K products rounds at most ~K·ε relative to Σ|terms| in any order; K ≤ 64
 // here, so 64·ε: 1.4e-14 in double, 7.6e-6 in float. A wrong index is off by O(1).

@@ -54,7 +54,7 @@ constexpr std::size_t kWideVecs = NN_VEC_BYTES == 64 ? 4 : 2;
 // Keeps a loaded vector in a register. Without it GCC folds the load of B into every
 // multiply-add that uses it (a memory operand), so a tile of MR rows loads each vector of B MR
 // times instead of once, and the loads, not the multiply-adds, set the pace: the large 3×3 layer
-// ran at 45 % of one core's peak that way, at 90 % with this (an empty asm that the compiler must
+// ran at 45 % of one core's sgemm rate that way, at 90 % with this (an empty asm that the compiler must
 // assume reads and changes the register; it emits no instruction).
 #if defined(__x86_64__) || defined(__i386__)
 #define NN_IN_REGISTER(v) asm("" : "+v"(v))
@@ -184,8 +184,9 @@ void gemm_nn_parallel(std::size_t M, std::size_t N, std::size_t K, const T* A, s
   // at most one share of whole 8-row tiles per thread; one thread for small products
   const std::size_t threads = std::size_t(kernels::threads_for(M / kNarrowRows, M * N * K, kernels::kMinMultiplyAddsPerFork));
   if (threads > 1) {
-    // equal shares of rows, ⌈M / threads⌉ rounded up to whole tiles of 8 (a multiple of both
-    // tile heights), so that the shares cover all M rows; the last one may be shorter or empty
+    // equal shares of rows, ⌈M / threads⌉ rounded up to a multiple of 8, so that the shares cover
+    // all M rows; the last one may be shorter or empty (with 6-row wide tiles a share of 32 rows
+    // ends in a tile of 2: rounding to 24 would leave the shares of a batch of 64 unequal)
     const std::size_t share = ((M + threads - 1) / threads + kNarrowRows - 1) / kNarrowRows * kNarrowRows;
     kernels::parallel_for(threads, int(threads), [&](std::size_t t) {
       const std::size_t i0 = t * share, i1 = std::min(M, i0 + share);
