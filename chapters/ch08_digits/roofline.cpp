@@ -184,6 +184,23 @@ int run(const nn::ChapterArgs& args) {
   const auto update = [&] { opt.step(params); };
   const double loss_seconds = median_time(rounds, reps_for(loss), loss);
   const double update_seconds = median_time(rounds, reps_for(update), update);
+  // The same step and passes on one thread: is the gap between them the threads'?
+  double one_step = 0, one_layers = 0;
+  if (threads > 1) {
+    nn::set_library_threads(1);
+    one_step = median_time(rounds, reps_for(step), step);
+    for (std::size_t l = 0; l < net.size(); ++l) {
+      auto& layer = net[l];
+      const nn::Tensor<float>& in = net.activation(l);
+      const nn::Tensor<float>& dout = net.delta(l + 1);
+      one_layers += median_time(rounds, reps_for([&] { layer.forward(in); }), [&] { layer.forward(in); });
+      one_layers += median_time(rounds, reps_for([&] { layer.backward(dout); }), [&] { layer.backward(dout); });
+    }
+    one_layers += median_time(rounds, reps_for(loss), loss) + median_time(rounds, reps_for(update), update);
+    nn::set_library_threads(threads);
+  } else {  // already on one thread (its passes are summed below)
+    one_step = step_seconds;
+  }
 
   // The large 3×3 layer of bench_conv2d (32 × 64 × 32 × 32 → 64 kernels, p = 1), smaller with --quick.
   const std::size_t LR = args.quick ? 4 : 32, LC = args.quick ? 16 : 64, LS = args.quick ? 16 : 32;
@@ -214,6 +231,7 @@ int run(const nn::ChapterArgs& args) {
     if (p.layer.rfind("conv", 0) == 0) conv_seconds += p.seconds;
   }
   add_row(lf), add_row(lb);
+  if (threads == 1) one_layers = layer_sum + loss_seconds + update_seconds;
   const double large_fb = (lf.flops + lb.flops) / (lf.seconds + lb.seconds);
 
   std::ostringstream os;
@@ -233,6 +251,11 @@ int run(const nn::ChapterArgs& args) {
             (1e6 * loss_seconds) % (1e6 * update_seconds) %
             (1e6 * (step_seconds - layer_sum - loss_seconds - update_seconds)) % LR % LC % LS % LS % LC %
             (large_fb / 1e9) % (100 * large_fb / peak);
+  if (threads > 1)
+    os << boost::format("On one thread the step takes %.0f µs (%.0f images/s), and its passes, loss and update "
+                        "timed alone %.0f µs: a gap of %.0f µs, against %.0f µs on %d threads.\n") %
+              (1e6 * one_step) % (double(R) / one_step) % (1e6 * one_layers) % (1e6 * (one_step - one_layers)) %
+              (1e6 * (step_seconds - layer_sum - loss_seconds - update_seconds)) % threads;
   if (g_worst_spread > 2)
     os << boost::format("WARNING: a round took up to %.1f times its median: the machine was busy, so these numbers "
                         "say little; run build/chapters/ch08_roofline again when it is idle.\n") %
@@ -254,6 +277,8 @@ int run(const nn::ChapterArgs& args) {
   facts.set("loss_us", 1e6 * loss_seconds, "%.0f").set("update_us", 1e6 * update_seconds, "%.0f");
   facts.set("gap_us", 1e6 * (step_seconds - layer_sum - loss_seconds - update_seconds), "%.0f");
   facts.set("worst_spread", g_worst_spread, "%.2f");
+  facts.set("one_thread_step_us", 1e6 * one_step, "%.0f").set("one_thread_gap_us", 1e6 * (one_step - one_layers), "%.0f");
+  facts.set("one_thread_images_per_second", double(R) / one_step, "%.0f");
   facts.set("large_fwd_peak", 100 * lf.flops / lf.seconds / peak, "%.0f");
   facts.set("large_bwd_peak", 100 * lb.flops / lb.seconds / peak, "%.0f");
   facts.set("large_fb_gflops", large_fb / 1e9, "%.0f").set("large_fb_peak", 100 * large_fb / peak, "%.0f");
