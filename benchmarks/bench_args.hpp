@@ -1,7 +1,10 @@
-// The benchmarks' option values: whole numbers in a range, read strictly (atoi took "abc" as 0
-// and "-3" as "all cores"; a huge count ran until killed).
+// The benchmarks' options: --data DIR and whole numbers in a range, read strictly (atoi took
+// "abc" as 0 and "-3" as "all cores"; a huge count ran until killed).
 #pragma once
 
+#include <filesystem>
+#include <initializer_list>
+#include <iostream>
 #include <string>
 
 namespace bench {
@@ -13,6 +16,42 @@ inline bool parse_count(const std::string& text, int limit, int& out) {
   const long v = std::stol(text);
   if (v < 1 || v > limit) return false;
   out = int(v);
+  return true;
+}
+
+/// An option that takes a count: its name ("--threads"), where it goes, its largest value.
+struct CountOption {
+  std::string name;
+  int* value;
+  int limit;
+};
+
+/// Reads --data DIR and the count options from the command line; on anything else (an unknown
+/// option, a missing or bad value) says what and how to call the program, and returns false.
+inline bool parse_options(int argc, char** argv, std::filesystem::path& data_dir,
+                          std::initializer_list<CountOption> counts) {
+  const std::string program = std::filesystem::path(argv[0]).filename().string();
+  std::string usage = "usage: " + program + " [--data DIR]";
+  for (const auto& c : counts) usage += " [" + c.name + " N]";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--data" && i + 1 < argc) {
+      data_dir = argv[++i];
+      continue;
+    }
+    const CountOption* option = nullptr;
+    for (const auto& c : counts)
+      if (c.name == a) option = &c;
+    if (!option || i + 1 >= argc) {
+      std::cerr << program << ": " << (option ? a + " needs a value" : "unknown option '" + a + "'") << "\n" << usage << "\n";
+      return false;
+    }
+    if (!parse_count(argv[++i], option->limit, *option->value)) {
+      std::cerr << program << ": " << a << " takes a whole number from 1 to " << option->limit << ", not '" << argv[i]
+                << "'\n" << usage << "\n";
+      return false;
+    }
+  }
   return true;
 }
 

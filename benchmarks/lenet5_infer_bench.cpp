@@ -32,27 +32,10 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 int main(int argc, char** argv) {
   std::filesystem::path data_dir = NN_DEFAULT_DATA_DIR;
   int threads = 0, passes = 3, singles = 2000;
-  const std::string usage = std::string("usage: ") + argv[0] + " [--data DIR] [--threads N] [--passes N] [--singles N]";
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--data" && i + 1 < argc) {
-      data_dir = argv[++i];
-      continue;
-    }
-    // the limits keep a run within minutes: 256 threads, 100 passes, all 10,000 images singly
-    const int limit = a == "--threads" ? 256 : a == "--passes" ? 100 : a == "--singles" ? 10000 : 0;
-    int* target = a == "--threads" ? &threads : a == "--passes" ? &passes : a == "--singles" ? &singles : nullptr;
-    if (!target || i + 1 >= argc) {
-      std::cerr << "bench_lenet5_infer: " << (target ? a + " needs a value" : "unknown option '" + a + "'") << "\n"
-                << usage << "\n";
-      return 2;
-    }
-    if (!bench::parse_count(argv[++i], limit, *target)) {
-      std::cerr << "bench_lenet5_infer: " << a << " takes a whole number from 1 to " << limit << ", not '" << argv[i]
-                << "'\n" << usage << "\n";
-      return 2;
-    }
-  }
+  // the limits keep a run within minutes: 256 threads, 100 passes, all 10,000 images singly
+  if (!bench::parse_options(argc, argv, data_dir,
+                            {{"--threads", &threads, 256}, {"--passes", &passes, 100}, {"--singles", &singles, 10000}}))
+    return 2;
   if (threads > 0) nn::set_library_threads(threads);
   try {
     const auto tt = nn::load_mnist_npm10k(data_dir);

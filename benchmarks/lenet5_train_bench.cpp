@@ -23,26 +23,7 @@
 int main(int argc, char** argv) {
   std::filesystem::path data_dir = NN_DEFAULT_DATA_DIR;
   int threads = 0, epochs = 1;
-  const std::string usage = std::string("usage: ") + argv[0] + " [--data DIR] [--threads N] [--epochs N]";
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--data" && i + 1 < argc) {
-      data_dir = argv[++i];
-      continue;
-    }
-    const int limit = a == "--threads" ? 256 : a == "--epochs" ? 100 : 0;  // a run within minutes
-    int* target = a == "--threads" ? &threads : a == "--epochs" ? &epochs : nullptr;
-    if (!target || i + 1 >= argc) {
-      std::cerr << "bench_lenet5_train: " << (target ? a + " needs a value" : "unknown option '" + a + "'") << "\n"
-                << usage << "\n";
-      return 2;
-    }
-    if (!bench::parse_count(argv[++i], limit, *target)) {
-      std::cerr << "bench_lenet5_train: " << a << " takes a whole number from 1 to " << limit << ", not '" << argv[i]
-                << "'\n" << usage << "\n";
-      return 2;
-    }
-  }
+  if (!bench::parse_options(argc, argv, data_dir, {{"--threads", &threads, 256}, {"--epochs", &epochs, 100}})) return 2;
   // Our layers thread with OpenMP (OpenBLAS is held at one thread while training, see
   // nn::SingleThreadedBlas), so --threads sets the OpenMP count; OpenBLAS gets the same for
   // anything outside the training loop.
