@@ -104,24 +104,23 @@ constexpr double kBytes = sizeof(float);
 /// Activation: one operation per element. Max-pool: k_H·k_W − 1 comparisons per output, and it
 /// writes the index of each maximum (8 bytes) for the backward pass, which reads them back and
 /// only routes values (no arithmetic).
-void count(const nn::Layer<float>& layer, const nn::Tensor<float>& X, const nn::Tensor<float>& Y, Pass& fwd,
-           Pass& bwd) {
+void count(nn::Layer<float>& layer, const nn::Tensor<float>& X, const nn::Tensor<float>& Y, Pass& fwd, Pass& bwd) {
   const double x = double(X.size()), y = double(Y.size());
   double params = 0;
-  for (auto& p : const_cast<nn::Layer<float>&>(layer).parameters()) params += double(p.value->size());
+  for (const auto& p : layer.parameters()) params += double(p.value->size());
   fwd.bytes = kBytes * (x + y + params);
   bwd.bytes = kBytes * (y + (layer.input_gradient() ? x : 0));  // δ^(l+1) in, δ^(l) out
-  if (dynamic_cast<const nn::Conv2d<float>*>(&layer) || dynamic_cast<const nn::Dense<float>*>(&layer)) {
+  if (dynamic_cast<nn::Conv2d<float>*>(&layer) || dynamic_cast<nn::Dense<float>*>(&layer)) {
     const double outputs = double(Y.shape()[1]);  // C′ kernels, or m outputs of a dense layer
     const double K = (params - outputs) / outputs;  // |W| / C′: the terms of one output (no bias)
     fwd.flops = 2 * y * K + y;  // + the bias
     bwd.flops = 2 * y * K + y + (layer.input_gradient() ? 2 * y * K : 0);
     bwd.bytes += kBytes * (x + 2 * params);  // reads X and W, writes ∂L/∂W and ∂L/∂b
-  } else if (dynamic_cast<const nn::Activation<float>*>(&layer)) {
+  } else if (dynamic_cast<nn::Activation<float>*>(&layer)) {
     fwd.flops = x;
     bwd.flops = x;
     bwd.bytes += kBytes * x;  // reads what decides the slope (X^(l))
-  } else if (const auto* pool = dynamic_cast<const nn::MaxPool2d<float>*>(&layer)) {
+  } else if (const auto* pool = dynamic_cast<nn::MaxPool2d<float>*>(&layer)) {
     fwd.flops = y * double(pool->spec().k_h * pool->spec().k_w - 1);
     bwd.flops = 0;
     fwd.bytes += double(sizeof(std::size_t)) * y;  // the argmax of every window (MaxPoolCache)
