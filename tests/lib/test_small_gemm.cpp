@@ -1,6 +1,6 @@
 // The register-blocked kernels behind the fast convolution and dense paths (lib/src/kernels/small_gemm.hpp,
 // internal): every tile shape and every remainder (rows mod 4, 6 and 8, columns mod one, two and
-// four vectors, the zero-padded last columns, depths beyond one block of k), transposed A, leading dimensions wider than the
+// four vectors, the zero-padded last columns, deep sums), transposed A, leading dimensions wider than the
 // matrix, overwrite and accumulate, against a plain triple loop in long double. The conv and
 // dense tests check the layers built on them; these pin down the kernels themselves.
 #include <catch2/catch.hpp>
@@ -17,8 +17,8 @@ namespace {
 
 // Sizes straddling every boundary: leftover rows of 4- and 6-row tiles (1 … 5), 7 of an 8-row
 // tile; columns one short of, equal to and one past 16 (one AVX-512 float vector), 32 (two) and
-// 64 (a wide tile), and 48 and 112 (two vectors then one after the wide tiles); depths one past
-// and far beyond a block of k (128 for float with AVX-512, 512 with AVX).
+// 64 (a wide tile), and 48 and 112 (two vectors then one after the wide tiles); depths from 1
+// to 600 (a 3×3 layer of 64 channels sums 576 terms).
 const std::vector<std::size_t> kRows{1, 3, 4, 5, 6, 7, 8, 11, 12, 17};
 const std::vector<std::size_t> kCols{1, 7, 15, 16, 17, 31, 32, 33, 48, 63, 64, 65, 112, 120};
 const std::vector<std::size_t> kDepth{1, 5, 25, 128, 129, 256, 600};
@@ -104,7 +104,7 @@ void gemm_nt_add_against_loops(double tol) {
       }
 }
 
-/// The claim behind the blocks of k and the tiles: every entry of C is the plain sequential sum
+/// The claim behind the tiles: every entry of C is the plain sequential sum
 /// c ← c + a·b for k = 0, 1, …, K − 1, so the result is the same bit for bit as the textbook
 /// loop. Each step is one fused multiply-add where the compiler forms them (small_gemm.cpp has
 /// contraction on; an optimised build with FMA does, the sanitizer build at -O1 does not), else
@@ -141,7 +141,7 @@ void gemm_nn_is_sequential() {
 
 }  // namespace
 
-TEST_CASE("small GEMM: every entry is the sequential sum, bit for bit, through the tiles and the blocks of k",
+TEST_CASE("small GEMM: every entry is the sequential sum, bit for bit, through the tiles",
           "[ch04][gemm]") {
   gemm_nn_is_sequential();
 }

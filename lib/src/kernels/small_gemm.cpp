@@ -128,16 +128,11 @@ void panel(std::size_t M, std::size_t K, const T* A, std::size_t a_row, std::siz
   }
 }
 
-/// The depth of one block of k: kc rows of a wide panel of B (kc · kWideVecs vectors, 32 KB)
-/// stay in the L1 cache while every row of A passes them. Without the blocks, a panel of a
-/// deep product (K = 576 for a 3×3 layer of 64 channels: 147 KB) is read from L2 once per tile
-/// of 4 rows.
-template <class T>
-constexpr std::size_t kDepthBlock = std::size_t(32 * 1024) / (kWideVecs * sizeof(Vec<T>));
+}  // namespace
 
 template <class T>
-void gemm_nn_block(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t a_row, std::size_t a_col,
-                   const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
+void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t a_row, std::size_t a_col,
+             const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
   constexpr std::size_t L = kLanes<T>;
   std::size_t n0 = 0;
   for (; n0 + kWideVecs * L <= N; n0 += kWideVecs * L)
@@ -162,20 +157,6 @@ void gemm_nn_block(std::size_t M, std::size_t N, std::size_t K, const T* A, std:
     for (std::size_t i = 0; i < M; ++i) std::copy(C + i * ldc + n0, C + i * ldc + N, Cp.data() + i * L);
   panel<T, kNarrowRows, 1>(M, K, A, a_row, a_col, Bp.data(), L, Cp.data(), L, accumulate);
   for (std::size_t i = 0; i < M; ++i) std::copy(Cp.data() + i * L, Cp.data() + i * L + tail, C + i * ldc + n0);
-}
-
-}  // namespace
-
-template <class T>
-void gemm_nn(std::size_t M, std::size_t N, std::size_t K, const T* A, std::size_t a_row, std::size_t a_col,
-             const T* B, std::size_t ldb, T* C, std::size_t ldc, bool accumulate) {
-  // k in blocks of kDepthBlock: each block adds its terms onto C, so every entry is still
-  // summed in the order k = 0, 1, …, K − 1, and the result is the same bit for bit.
-  const std::size_t kc = kDepthBlock<T>;
-  if (K <= kc) return gemm_nn_block(M, N, K, A, a_row, a_col, B, ldb, C, ldc, accumulate);
-  for (std::size_t k0 = 0; k0 < K; k0 += kc)
-    gemm_nn_block(M, N, std::min(kc, K - k0), A + k0 * a_col, a_row, a_col, B + k0 * ldb, ldb, C, ldc,
-                  accumulate || k0 > 0);
 }
 
 template <class T>

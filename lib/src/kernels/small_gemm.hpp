@@ -5,8 +5,8 @@
 /// are 64 × 256 × 120: a BLAS library's packing and dispatch cost more than the arithmetic, and
 /// on some machines OpenBLAS falls back to an old SSE3 kernel (design notes, "Speed facts"). These
 /// kernels keep a block of C in vector registers (6 rows × 4 vectors with AVX-512, 4 × 2 with AVX
-/// or SSE, and 8 rows × 2 or 1 vectors for narrow matrices) and stream A and B through it, k in
-/// blocks whose rows of B stay in the L1 cache. Each entry of C is summed over k in the
+/// or SSE, and 8 rows × 2 or 1 vectors for narrow matrices) and stream A and B through it once.
+/// Each entry of C is summed over k in the
 /// textbook order, with fused multiply-adds where the processor has them (one rounding per step
 /// instead of two; small_gemm.cpp is the only file compiled with contraction on).
 #pragma once
