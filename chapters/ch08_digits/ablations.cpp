@@ -4,13 +4,11 @@
 // schedule, the initialisation, and shift augmentation. Every setting runs with the same seeds,
 // epochs and data; the figures show mean ± std bands, and the table says whether a difference
 // exceeds the seed-to-seed spread (Welch's test, nn/apps/experiments.hpp).
-#include <atomic>
 #include <chrono>
 #include <exception>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <thread>
 
 #include "digits_common.hpp"
 #include "model_selection.hpp"
@@ -100,9 +98,8 @@ Runs run_seeds(const Setting& s, double lr, const nn::TrainTest& data, std::size
 }
 
 int run(const nn::ChapterArgs& args, bool full) {
-  // Seeds run side by side, one single-threaded run per core. --quick runs beside other tests
-  // (ctest -j) and uses one: threads fighting for busy cores measured ten times slower here.
-  const std::size_t workers = args.quick ? 1 : std::max(1u, std::thread::hardware_concurrency());
+  // Seeds run side by side, one single-threaded run per core (ch08::in_parallel).
+  const std::size_t workers = ch08::side_by_side_workers(args);
   nn::set_library_threads(1);
   std::string source;
   nn::TrainTest data = ch08::load_digits(args, source);

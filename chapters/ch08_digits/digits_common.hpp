@@ -311,11 +311,20 @@ inline std::filesystem::path image_grid(const std::filesystem::path& out, const 
   return fig.render();
 }
 
+/// How many runs go side by side in in_parallel(): one single-threaded run per core. --quick
+/// runs beside other tests (ctest -j) and uses one: threads fighting for busy cores measured ten
+/// times slower here.
+inline std::size_t side_by_side_workers(const nn::ChapterArgs& args) {
+  return args.quick ? 1 : std::max(1u, std::thread::hardware_concurrency());
+}
+
 /// Calls job(i) for i = 0 … n − 1, `workers` at a time, each worker a thread of its own with
-/// single-threaded layers. The runs are independent, so this scales with the cores, and every
-/// result is the same whatever the number of workers. The first exception is rethrown.
+/// single-threaded layers (the calling thread is one of them, and gets its thread count back
+/// at the end). The runs are independent, so this scales with the cores, and every result is
+/// the same whatever the number of workers. The first exception is rethrown.
 template <class Job>
 void in_parallel(std::size_t n, std::size_t workers, const Job& job) {
+  const int caller_threads = nn::library_threads();
   std::vector<std::exception_ptr> failed(n);
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
@@ -330,6 +339,7 @@ void in_parallel(std::size_t n, std::size_t workers, const Job& job) {
   for (std::size_t w = 1; w < std::min(workers, n); ++w) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();
+  nn::set_library_threads(caller_threads);
   for (const auto& e : failed)
     if (e) std::rethrow_exception(e);
 }

@@ -6,14 +6,12 @@
 // regulariser, shift augmentation, is measured over seeds on a small subset, where it matters.
 #include <chrono>
 #include <iostream>
-#include <thread>
 
 #include "digits_common.hpp"
 #include "model_selection.hpp"
 #include "nn/apps/experiments.hpp"
 #include "nn/apps/models.hpp"
 #include "nn/tools/facts.hpp"
-#include "nn/tools/threads.hpp"
 
 namespace {
 
@@ -189,14 +187,11 @@ int run(const nn::ChapterArgs& args) {
                             split.validation};
   std::cout << boost::format("\nShift augmentation over %d seeds: LeNet-5 with batch norm, %d training images, "
                              "%d epochs\n") % kSeeds % small.train.size() % seed_epochs;
-  // one single-threaded run per core; --quick runs beside other tests (ctest -j) and uses one
-  const std::size_t workers = args.quick ? 1 : std::max(1u, std::thread::hardware_concurrency());
-  const int threads = nn::library_threads();
+  const std::size_t workers = ch08::side_by_side_workers(args);
   const double t0 = now();
   const SeedRuns plain = seed_runs(small, data.test, 0, seed_epochs, args.seed, workers);
   const SeedRuns shifted = seed_runs(small, data.test, kShift, seed_epochs, args.seed, workers);
   const double seed_seconds = now() - t0;
-  nn::set_library_threads(threads);  // in_parallel gave this thread one
 
   nn::Table st({{"after the last epoch", "%s"}, {"no shifts", "%s"}, {"shifts", "%s"},
                 {"difference (95% interval)", "%s"}, {"exceeds the seed spread", "%s"}});

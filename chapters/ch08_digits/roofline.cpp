@@ -158,47 +158,51 @@ int run(const nn::ChapterArgs& args) {
   };
   for (int i = 0; i < 3; ++i) step();  // every buffer allocated and touched
 
-  // Repetitions per round: about round_seconds of calls, from a first estimate.
-  const auto reps_for = [&](auto f) {
+  // The median time of one call of f: rounds of about round_seconds of calls each.
+  const auto time_of = [&](const auto& f) {
     const auto t0 = Clock::now();
     f();
-    return std::max(1, int(round_seconds / std::max(seconds_since(t0), 1e-7)));
+    return median_time(rounds, std::max(1, int(round_seconds / std::max(seconds_since(t0), 1e-7))), f);
   };
-  std::vector<Pass> passes;
-  const char* names[] = {"conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten",
-                         "dense1", "relu3", "dense2", "relu4", "dense3"};
-  for (std::size_t l = 0; l < net.size(); ++l) {
-    auto& layer = net[l];
-    const nn::Tensor<float>& in = net.activation(l);
-    const nn::Tensor<float>& dout = net.delta(l + 1);
-    Pass fwd{l < 12 ? names[l] : layer.name(), "fwd"}, bwd{fwd.layer, "bwd"};
-    count(layer, in, net.activation(l + 1), fwd, bwd);
-    fwd.seconds = median_time(rounds, reps_for([&] { layer.forward(in); }), [&] { layer.forward(in); });
-    bwd.seconds = median_time(rounds, reps_for([&] { layer.backward(dout); }), [&] { layer.backward(dout); });
-    passes.push_back(fwd), passes.push_back(bwd);
-  }
-  const double step_seconds = median_time(rounds, reps_for(step), step);
-  // what a step does besides the passes: the loss and its gradient, and the update
-  const auto loss = [&] { nn::softmax_cross_entropy(net.activation(net.size()), labels, dZ); };
-  const auto update = [&] { opt.step(params); };
-  const double loss_seconds = median_time(rounds, reps_for(loss), loss);
-  const double update_seconds = median_time(rounds, reps_for(update), update);
-  // The same step and passes on one thread: is the gap between them the threads'?
-  double one_step = 0, one_layers = 0;
-  if (threads > 1) {
-    nn::set_library_threads(1);
-    one_step = median_time(rounds, reps_for(step), step);
+  // Every layer's forward and backward pass, each timed alone, on the library's threads.
+  const auto time_passes = [&] {
+    std::vector<std::pair<double, double>> t;
     for (std::size_t l = 0; l < net.size(); ++l) {
       auto& layer = net[l];
       const nn::Tensor<float>& in = net.activation(l);
       const nn::Tensor<float>& dout = net.delta(l + 1);
-      one_layers += median_time(rounds, reps_for([&] { layer.forward(in); }), [&] { layer.forward(in); });
-      one_layers += median_time(rounds, reps_for([&] { layer.backward(dout); }), [&] { layer.backward(dout); });
+      t.emplace_back(time_of([&] { layer.forward(in); }), time_of([&] { layer.backward(dout); }));
     }
-    one_layers += median_time(rounds, reps_for(loss), loss) + median_time(rounds, reps_for(update), update);
+    return t;
+  };
+  const auto total = [](const std::vector<std::pair<double, double>>& t) {
+    double s = 0;
+    for (const auto& [f, b] : t) s += f + b;
+    return s;
+  };
+  const auto loss = [&] { nn::softmax_cross_entropy(net.activation(net.size()), labels, dZ); };
+  const auto update = [&] { opt.step(params); };
+
+  const auto times = time_passes();
+  std::vector<Pass> passes;
+  const char* names[] = {"conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten",
+                         "dense1", "relu3", "dense2", "relu4", "dense3"};
+  for (std::size_t l = 0; l < net.size(); ++l) {
+    Pass fwd{l < 12 ? names[l] : net[l].name(), "fwd"}, bwd{fwd.layer, "bwd"};
+    count(net[l], net.activation(l), net.activation(l + 1), fwd, bwd);
+    fwd.seconds = times[l].first, bwd.seconds = times[l].second;
+    passes.push_back(fwd), passes.push_back(bwd);
+  }
+  const double step_seconds = time_of(step);
+  // what a step does besides the passes: the loss and its gradient, and the update
+  const double loss_seconds = time_of(loss), update_seconds = time_of(update);
+  // The same step and parts on one thread: is the gap between them the threads'?
+  double one_step = step_seconds, one_parts = total(times) + loss_seconds + update_seconds;
+  if (threads > 1) {
+    nn::set_library_threads(1);
+    one_step = time_of(step);
+    one_parts = total(time_passes()) + time_of(loss) + time_of(update);
     nn::set_library_threads(threads);
-  } else {  // already on one thread (its passes are summed below)
-    one_step = step_seconds;
   }
 
   // The large 3×3 layer of bench_conv2d (32 × 64 × 32 × 32 → 64 kernels, p = 1), smaller with --quick.
@@ -212,8 +216,8 @@ int run(const nn::ChapterArgs& args) {
   large.backward(LdY);
   Pass lf{"large 3×3", "fwd"}, lb{"large 3×3", "bwd"};
   count(large, LX, LY, lf, lb);
-  lf.seconds = median_time(rounds, reps_for([&] { large.forward(LX); }), [&] { large.forward(LX); });
-  lb.seconds = median_time(rounds, reps_for([&] { large.backward(LdY); }), [&] { large.backward(LdY); });
+  lf.seconds = time_of([&] { large.forward(LX); });
+  lb.seconds = time_of([&] { large.backward(LdY); });
 
   nn::Table t({{"layer", "%s"}, {"pass", "%s"}, {"µs", "%.1f"}, {"MFLOP", "%.2f"}, {"GFLOP/s", "%.1f"},
                {"% peak", "%.1f"}, {"KB", "%.0f"}, {"GB/s", "%.1f"}, {"FLOP/B", "%.2f"}, {"bound", "%s"}});
@@ -230,7 +234,6 @@ int run(const nn::ChapterArgs& args) {
     if (p.layer.rfind("conv", 0) == 0) conv_seconds += p.seconds;
   }
   add_row(lf), add_row(lb);
-  if (threads == 1) one_layers = layer_sum + loss_seconds + update_seconds;
   const double large_fb = (lf.flops + lb.flops) / (lf.seconds + lb.seconds);
 
   std::ostringstream os;
@@ -253,7 +256,7 @@ int run(const nn::ChapterArgs& args) {
   if (threads > 1)
     os << boost::format("On one thread the step takes %.0f µs (%.0f images/s), and its passes, loss and update "
                         "timed alone %.0f µs: a gap of %.0f µs, against %.0f µs on %d threads.\n") %
-              (1e6 * one_step) % (double(R) / one_step) % (1e6 * one_layers) % (1e6 * (one_step - one_layers)) %
+              (1e6 * one_step) % (double(R) / one_step) % (1e6 * one_parts) % (1e6 * (one_step - one_parts)) %
               (1e6 * (step_seconds - layer_sum - loss_seconds - update_seconds)) % threads;
   if (g_worst_spread > 2)
     os << boost::format("WARNING: a round took up to %.1f times its median: the machine was busy, so these numbers "
@@ -276,7 +279,7 @@ int run(const nn::ChapterArgs& args) {
   facts.set("loss_us", 1e6 * loss_seconds, "%.0f").set("update_us", 1e6 * update_seconds, "%.0f");
   facts.set("gap_us", 1e6 * (step_seconds - layer_sum - loss_seconds - update_seconds), "%.0f");
   facts.set("worst_spread", g_worst_spread, "%.2f");
-  facts.set("one_thread_step_us", 1e6 * one_step, "%.0f").set("one_thread_gap_us", 1e6 * (one_step - one_layers), "%.0f");
+  facts.set("one_thread_step_us", 1e6 * one_step, "%.0f").set("one_thread_gap_us", 1e6 * (one_step - one_parts), "%.0f");
   facts.set("one_thread_images_per_second", double(R) / one_step, "%.0f");
   facts.set("large_fwd_peak", 100 * lf.flops / lf.seconds / peak, "%.0f");
   facts.set("large_bwd_peak", 100 * lb.flops / lb.seconds / peak, "%.0f");
