@@ -113,6 +113,24 @@ Shape Sequential<T>::output_shape(const Shape& input) const {
 }
 
 template <class T>
+std::unique_ptr<Sequential<T>> Sequential<T>::clone() const {
+  auto copy = std::make_unique<Sequential<T>>();
+  for (const auto& l : layers_) {
+    auto c = l->clone();
+    if (!c) return nullptr;
+    copy->layers_.push_back(std::move(c));
+  }
+  return copy;
+}
+
+template <class T>
+bool Sequential<T>::mixes_examples() const {
+  for (const auto& l : layers_)
+    if (l->mixes_examples()) return true;
+  return false;
+}
+
+template <class T>
 std::size_t Sequential<T>::parameter_count() {
   std::size_t n = 0;
   for (auto& p : parameters()) n += p.value->size();

@@ -87,12 +87,16 @@ Tensor<T> softmax(const Tensor<T>& Z) {
 }
 
 template <class T>
-T softmax_cross_entropy(const Tensor<T>& Z, const std::vector<std::size_t>& labels, Tensor<T>& dZ) {
+T softmax_cross_entropy(const Tensor<T>& Z, const std::vector<std::size_t>& labels, Tensor<T>& dZ,
+                        std::size_t batch) {
   require_labels(Z, labels, "softmax cross-entropy");
-  const std::size_t R = Z.dim(0), K = Z.dim(1);
+  const std::size_t rows = Z.dim(0), K = Z.dim(1), R = batch ? batch : rows;
+  if (R < rows)
+    throw shape_error("softmax cross-entropy: a batch of " + std::to_string(R) + " cannot hold the " +
+                      std::to_string(rows) + " rows of the scores " + Z.shape().str());
   if (dZ.shape() != Z.shape()) dZ.resize(Z.shape());
   double loss = 0;
-  for (std::size_t r = 0; r < R; ++r) {
+  for (std::size_t r = 0; r < rows; ++r) {
     const T* z = Z.data() + r * K;
     T* d = dZ.data() + r * K;
     const double lse = log_sum_exp(z, K);  // log Σ_k e^{z_k} without overflow
@@ -137,7 +141,7 @@ double accuracy(const Tensor<T>& Z, const std::vector<std::size_t>& labels) {
   template T l2_loss_gradient(const Tensor<T>&, const Tensor<T>&, Tensor<T>&);              \
   template Tensor<T> l2_loss_gradient(const Tensor<T>&, const Tensor<T>&);                  \
   template Tensor<T> softmax(const Tensor<T>&);                                             \
-  template T softmax_cross_entropy(const Tensor<T>&, const std::vector<std::size_t>&, Tensor<T>&); \
+  template T softmax_cross_entropy(const Tensor<T>&, const std::vector<std::size_t>&, Tensor<T>&, std::size_t); \
   template T softmax_cross_entropy(const Tensor<T>&, const std::vector<std::size_t>&);      \
   template std::size_t argmax_row(const Tensor<T>&, std::size_t);                           \
   template double accuracy(const Tensor<T>&, const std::vector<std::size_t>&);

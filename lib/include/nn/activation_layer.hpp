@@ -38,6 +38,7 @@ class Activation final : public Layer<T> {
   const Tensor<T>& forward(const Tensor<T>& X) override;
   const Tensor<T>& backward(const Tensor<T>& dY) override;
   Shape output_shape(const Shape& input) const override { return input; }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Activation>(*this); }
   /// The activation function.
   ActivationFunction function() const { return f_; }
 

@@ -143,6 +143,8 @@ class BatchNormLayer : public Layer<T> {
   Shape output_shape(const Shape& input) const override;
   std::vector<Parameter<T>> parameters() override;
   std::vector<Parameter<T>> buffers() override;
+  /// In training mode each example is normalised with the batch's μ and σ² (Eqs. (52)–(53)).
+  bool mixes_examples() const override { return this->training(); }
 
   Tensor<T>& gamma() { return gamma_; }                     ///< γ, shape (C)
   Tensor<T>& beta() { return beta_; }                       ///< β, shape (C)
@@ -178,6 +180,7 @@ class BatchNorm2d final : public BatchNormLayer<T> {
   /// @param momentum  m of the running-statistics update
   explicit BatchNorm2d(std::size_t channels, T eps = T(1e-5), T momentum = T(0.1))
       : BatchNormLayer<T>(channels, 4, eps, momentum) {}
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<BatchNorm2d>(*this); }
 };
 
 /// @brief Batch normalization of rank-2 inputs (R, C) — a dense layer's batch — per feature
@@ -190,6 +193,7 @@ class BatchNorm1d final : public BatchNormLayer<T> {
   /// @param momentum  m of the running-statistics update
   explicit BatchNorm1d(std::size_t features, T eps = T(1e-5), T momentum = T(0.1))
       : BatchNormLayer<T>(features, 2, eps, momentum) {}
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<BatchNorm1d>(*this); }
 };
 
 extern template class BatchNormLayer<float>;

@@ -176,6 +176,7 @@ class Conv2d final : public Layer<T> {
   const Tensor<T>& backward(const Tensor<T>& dY) override;
   Shape output_shape(const Shape& input) const override;
   std::vector<Parameter<T>> parameters() override;
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Conv2d>(*this); }
 
   Tensor<T>& weights() { return W_; }              ///< W, shape (C′, C, k_H, k_W)
   Tensor<T>& bias() { return b_; }                 ///< b, shape (C′)

@@ -110,6 +110,7 @@ class Dense final : public Layer<T> {
   const Tensor<T>& backward(const Tensor<T>& dY) override;
   Shape output_shape(const Shape& input) const override;
   std::vector<Parameter<T>> parameters() override;
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dense>(*this); }
 
   Tensor<T>& weight() { return W_; }              ///< W^(l), shape (n, m)
   Tensor<T>& bias() { return b_; }                ///< b^(l), shape (m)

@@ -59,6 +59,12 @@ class Layer {
   void set_input_gradient(bool needed) { input_gradient_ = needed; }
   /// @brief See set_input_gradient(); true by default.
   bool input_gradient() const { return input_gradient_; }
+  /// @brief A copy of the layer (parameters, mode and buffers), for nn::DataParallel; nullptr
+  ///        if the layer cannot be copied, and the network then runs on one copy.
+  virtual std::unique_ptr<Layer<T>> clone() const { return nullptr; }
+  /// @brief True if an example's output depends on the other examples of the batch (batch
+  ///        norm in training mode, Eqs. (52)–(53)): such a batch cannot be cut into shares.
+  virtual bool mixes_examples() const { return false; }
 
  protected:
   bool training_ = true;        ///< the mode set by set_training()
@@ -73,6 +79,7 @@ class Flatten final : public Layer<T> {
   const Tensor<T>& forward(const Tensor<T>& X) override;
   const Tensor<T>& backward(const Tensor<T>& dY) override;
   Shape output_shape(const Shape& input) const override;
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Flatten>(*this); }
 
  private:
   Shape in_shape_;
@@ -125,6 +132,11 @@ class Sequential {
   /// @brief The output shape for an input shape; throws shape_error naming the first layer
   ///        that does not fit.
   Shape output_shape(const Shape& input) const;
+  /// @brief A copy of every layer (nn::DataParallel's replicas), or nullptr if a layer
+  ///        cannot be copied (Layer::clone).
+  std::unique_ptr<Sequential<T>> clone() const;
+  /// @brief True if some layer mixes the examples of a batch (Layer::mixes_examples).
+  bool mixes_examples() const;
   /// @brief Total number of learnable scalars.
   std::size_t parameter_count();
   /// @brief One line per layer with its output shape and parameter count, for an input shape.

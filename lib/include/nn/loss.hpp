@@ -73,10 +73,14 @@ Tensor<T> softmax(const Tensor<T>& Z);
 /// @param Z       scores (logits), shape (R, K); no softmax layer before this loss
 /// @param labels  the class of each row, R values in [0, K)
 /// @param dZ      resized to Z's shape and overwritten with the gradient (a reused buffer)
-/// @return        the loss L
+/// @param batch   the R of the mean; 0 (the default) for Z's rows. A share of a larger batch
+///                (nn::DataParallel) passes the whole batch's R, so that its rows of dZ are
+///                the batch's, and the shares' losses add up to L.
+/// @return        the loss L (the share's part of it when `batch` is given)
 /// @throws shape_error if labels.size() ≠ R, std::out_of_range for a label ≥ K
 template <class T>
-T softmax_cross_entropy(const Tensor<T>& Z, const std::vector<std::size_t>& labels, Tensor<T>& dZ);
+T softmax_cross_entropy(const Tensor<T>& Z, const std::vector<std::size_t>& labels, Tensor<T>& dZ,
+                        std::size_t batch = 0);
 
 /// @brief The softmax cross-entropy loss alone (no gradient).
 /// @param Z       scores (logits), shape (R, K)

@@ -89,6 +89,7 @@ class MaxPool2d final : public Layer<T> {
   const Tensor<T>& forward(const Tensor<T>& X) override;
   const Tensor<T>& backward(const Tensor<T>& dY) override;
   Shape output_shape(const Shape& input) const override { return maxpool2d_output_shape(input, spec_); }
+  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<MaxPool2d>(*this); }
   /// The window and stride.
   const PoolSpec& spec() const { return spec_; }
   /// The argmax cache of the last forward().

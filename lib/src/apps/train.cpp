@@ -13,6 +13,7 @@
 
 #include <boost/format.hpp>
 
+#include "nn/data_parallel.hpp"
 #include "nn/loss.hpp"
 #include "nn/tools/threads.hpp"
 
@@ -95,7 +96,11 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
   } input_gradient_off(net);
   const SingleThreadedBlas blas_off;  // the layers thread over the examples instead
   const auto params = net.parameters();
-  Tensor<float> X, dZ;
+  // One share of each batch per thread, each through its own copy of the network (when the
+  // network allows it, nn::DataParallel); an observer sees the whole batch in one network.
+  DataParallel<float> shares(net, observe ? 1 : library_threads());
+  std::vector<std::size_t> share_correct(shares.shares());
+  Tensor<float> X;
   std::vector<std::size_t> labels;
   // A last batch of a single example would stop batch norm on a dense layer (σ² of one value
   // is 0, Eq. (53)): that example joins the batch before it instead.
@@ -107,17 +112,21 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
     const std::size_t R = s + 1 == steps ? N - begin : batch;
     gather_batch(train, order, begin, R, X, labels);
     if (augment) augment(X, rng);
-    const Tensor<float>& Z = net.forward(X);
-    const float loss = softmax_cross_entropy(Z, labels, dZ);  // mean over the batch: 1/R is here
+    const double loss = shares.forward_backward(
+        X, [&](std::size_t t, std::size_t first, const Tensor<float>& Z, Tensor<float>& dZ) {
+          const std::vector<std::size_t> share(labels.begin() + long(first), labels.begin() + long(first + Z.dim(0)));
+          share_correct[t] = 0;
+          for (std::size_t r = 0; r < share.size(); ++r) share_correct[t] += argmax_row(Z, r) == share[r];
+          return double(softmax_cross_entropy(Z, share, dZ, R));  // mean over the batch: 1/R is here
+        });
     if (!std::isfinite(loss))
       throw training_error((boost::format("training diverged: the loss is %g at batch %d of %d (learning rate %g). "
                                           "Lower the learning rate or check the input scaling.") %
                             loss % (s + 1) % steps % opt.learning_rate()).str());
-    net.backward(dZ);
     if (observe) observe(net);  // gradients of this batch, parameters not yet updated
     opt.step(params);
-    loss_sum += double(loss) * R;
-    correct += accuracy(Z, labels) * R;
+    loss_sum += loss * double(R);
+    for (std::size_t t = 0; t < shares.shares() && t < R; ++t) correct += double(share_correct[t]);
     if (progress) {
       const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       progress->update(s + 1, loss_sum / double(begin + R), correct / double(begin + R), double(begin + R) / el);
@@ -138,6 +147,9 @@ EpochStats evaluate(Sequential<float>& net, const Dataset& ds, std::size_t batch
   const SingleThreadedBlas blas_off;
   std::vector<std::size_t> order(N);
   std::iota(order.begin(), order.end(), 0);
+  DataParallel<float> shares(net, library_threads());  // evaluation mode: batch norm cuts too
+  std::vector<double> share_loss(shares.shares());
+  std::vector<std::size_t> share_correct(shares.shares());
   Tensor<float> X;
   std::vector<std::size_t> labels;
   if (predictions) predictions->resize(N);
@@ -146,13 +158,18 @@ EpochStats evaluate(Sequential<float>& net, const Dataset& ds, std::size_t batch
   for (std::size_t begin = 0; begin < N; begin += batch) {
     const std::size_t R = std::min(batch, N - begin);
     gather_batch(ds, order, begin, R, X, labels);
-    const Tensor<float>& Z = net.forward(X);
-    loss_sum += double(softmax_cross_entropy(Z, labels)) * R;
-    for (std::size_t r = 0; r < R; ++r) {
-      const std::size_t k = argmax_row(Z, r);
-      correct += (k == labels[r]);
-      if (predictions) (*predictions)[begin + r] = int(k);
-    }
+    std::fill(share_loss.begin(), share_loss.end(), 0.0);
+    std::fill(share_correct.begin(), share_correct.end(), 0);
+    shares.forward(X, [&](std::size_t t, std::size_t first, const Tensor<float>& Z) {
+      const std::vector<std::size_t> share(labels.begin() + long(first), labels.begin() + long(first + Z.dim(0)));
+      share_loss[t] = double(softmax_cross_entropy(Z, share)) * double(share.size());
+      for (std::size_t r = 0; r < share.size(); ++r) {
+        const std::size_t k = argmax_row(Z, r);
+        share_correct[t] += (k == share[r]);
+        if (predictions) (*predictions)[begin + first + r] = int(k);
+      }
+    });
+    for (std::size_t t = 0; t < shares.shares(); ++t) loss_sum += share_loss[t], correct += double(share_correct[t]);
   }
   EpochStats st;
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

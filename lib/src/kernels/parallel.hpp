@@ -29,10 +29,11 @@ inline constexpr std::size_t kMinValuesPerFork = 32768;
 /// Matrix products with fewer multiply-adds than this run on one thread.
 inline constexpr std::size_t kMinMultiplyAddsPerFork = 65536;
 
-/// The number of threads the library may use (OpenMP's count; 1 without OpenMP).
+/// The number of threads the library may use: OpenMP's count, but 1 inside a parallel region
+/// (a share of nn::DataParallel runs its layers on its own thread) and without OpenMP.
 inline int max_threads() {
 #ifdef _OPENMP
-  return omp_get_max_threads();
+  return omp_in_parallel() ? 1 : omp_get_max_threads();
 #else
   return 1;
 #endif

@@ -1,0 +1,210 @@
+// nn::DataParallel: a batch cut into shares, each through its own copy of the network on its
+// own thread, gives the gradients of one pass over the whole batch.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+
+#include "helpers.hpp"
+#include "nn/activation_layer.hpp"
+#include "nn/batchnorm.hpp"
+#include "nn/conv2d.hpp"
+#include "nn/data_parallel.hpp"
+#include "nn/dense.hpp"
+#include "nn/loss.hpp"
+#include "nn/maxpool2d.hpp"
+#include "nn/tools/threads.hpp"
+
+namespace {
+
+// A small LeNet in double: conv – ReLU – pool – flatten – dense – ReLU – dense.
+nn::Sequential<double> small_cnn(bool batchnorm = false) {
+  nn::Sequential<double> net;
+  net.add<nn::Conv2d<double>>(2, 4, 3, 3, nn::ConvSpec{}, 7);
+  if (batchnorm) net.add<nn::BatchNorm2d<double>>(4);
+  net.add<nn::Activation<double>>(nn::ActivationFunction::relu);
+  net.add<nn::MaxPool2d<double>>(2, 2);
+  net.add<nn::Flatten<double>>();
+  std::mt19937_64 rng(3);
+  net.add<nn::Dense<double>>(4 * 4 * 4, 12, nn::Init::he_normal, rng);
+  net.add<nn::Activation<double>>(nn::ActivationFunction::relu);
+  net.add<nn::Dense<double>>(12, 5, nn::Init::xavier_uniform, rng);
+  return net;
+}
+
+// Sets the library's threads for a scope (the test's OpenMP count is the machine's).
+struct Threads {
+  int before;
+  explicit Threads(int t) : before(nn::set_library_threads(t)) {}
+  ~Threads() { nn::set_library_threads(before); }
+};
+
+std::vector<std::size_t> labels_for(std::size_t R) {
+  std::vector<std::size_t> y(R);
+  for (std::size_t r = 0; r < R; ++r) y[r] = (3 * r + 1) % 5;
+  return y;
+}
+
+}  // namespace
+
+TEST_CASE("DataParallel equals one copy on the whole batch", "[data-parallel]") {
+  const Threads two(2);
+  // R = 2 … 9: even and odd cuts, and shares of one example
+  for (std::size_t R : {2u, 3u, 7u, 9u}) {
+    CAPTURE(R);
+    std::mt19937_64 rng(R);
+    const auto X = test::uniform(nn::Shape{R, 2, 10, 10}, rng);
+    const auto y = labels_for(R);
+    auto whole = small_cnn(), cut = small_cnn();
+    nn::Tensor<double> dZ;
+    const double L = nn::softmax_cross_entropy(whole.forward(X), y, dZ);
+    whole.backward(dZ);
+
+    nn::DataParallel<double> dp(cut, 2);
+    REQUIRE(dp.shares() == 2);
+    std::vector<std::size_t> first_rows(2, 99);
+    const double Lcut = dp.forward_backward(X, [&](std::size_t t, std::size_t first, const nn::Tensor<double>& Z,
+                                                   nn::Tensor<double>& d) {
+      first_rows[t] = first;
+      const std::vector<std::size_t> share(y.begin() + long(first), y.begin() + long(first + Z.dim(0)));
+      return nn::softmax_cross_entropy(Z, share, d, R);
+    });
+    CHECK(first_rows == std::vector<std::size_t>{0, (R + 1) / 2});  // OpenMP's static cut
+    CHECK(Lcut == Approx(L).epsilon(1e-14));
+    const auto pw = whole.parameters(), pc = cut.parameters();
+    REQUIRE(pw.size() == pc.size());
+    for (std::size_t i = 0; i < pw.size(); ++i) {
+      CAPTURE(i, pw[i].name);
+      const auto& gw = *pw[i].gradient;
+      const auto& gc = *pc[i].gradient;
+      REQUIRE(gw.shape() == gc.shape());
+      double worst = 0, scale = 0;
+      for (std::size_t k = 0; k < gw.size(); ++k) {
+        worst = std::max(worst, std::abs(gw[k] - gc[k]));
+        scale = std::max(scale, std::abs(gw[k]));
+      }
+      REQUIRE(scale > 0);  // every parameter has a gradient to compare
+      if (i < 2) {
+        // the convolution already summed one partial per thread, in thread order: the same bits
+        CHECK(worst == 0);
+      } else {
+        // a dense layer's Σ_r changes its order; a sum of ≤ 9 terms in double: far below 1e-13
+        CHECK(worst <= 1e-13 * scale);
+      }
+    }
+  }
+}
+
+TEST_CASE("DataParallel: the copies take the updated parameters every step", "[data-parallel]") {
+  const Threads two(2);
+  std::mt19937_64 rng(11);
+  const auto X = test::uniform(nn::Shape{6, 2, 10, 10}, rng);
+  const auto y = labels_for(6);
+  auto whole = small_cnn(), cut = small_cnn();
+  nn::DataParallel<double> dp(cut, 2);
+  const auto share_loss = [&](std::size_t, std::size_t first, const nn::Tensor<double>& Z, nn::Tensor<double>& d) {
+    const std::vector<std::size_t> share(y.begin() + long(first), y.begin() + long(first + Z.dim(0)));
+    return nn::softmax_cross_entropy(Z, share, d, 6);
+  };
+  for (int step = 0; step < 3; ++step) {
+    nn::Tensor<double> dZ;
+    nn::softmax_cross_entropy(whole.forward(X), y, dZ);
+    whole.backward(dZ);
+    dp.forward_backward(X, share_loss);
+    // the same plain gradient step on both networks
+    for (auto* net : {&whole, &cut})
+      for (auto& p : net->parameters())
+        for (std::size_t k = 0; k < p.value->size(); ++k) (*p.value)[k] -= 0.5 * (*p.gradient)[k];
+  }
+  // a copy left at its first parameters would give a different loss, by far more than rounding
+  const double Lw = nn::softmax_cross_entropy(whole.forward(X), y);
+  const double Lc = dp.forward_backward(X, share_loss);
+  CHECK(Lc == Approx(Lw).epsilon(1e-12));
+}
+
+TEST_CASE("DataParallel runs batch norm in training mode on one share, and a batch of one", "[data-parallel]") {
+  const Threads two(2);
+  auto bn = small_cnn(true);
+  CHECK(bn.mixes_examples());
+  CHECK(nn::DataParallel<double>(bn, 2).shares() == 1);
+  bn.set_training(false);  // running statistics: each example on its own
+  CHECK_FALSE(bn.mixes_examples());
+  CHECK(nn::DataParallel<double>(bn, 2).shares() == 2);
+  CHECK(nn::DataParallel<double>(bn, 1).shares() == 1);
+
+  // a batch of one example runs on the network itself (S = min(shares, R))
+  auto net = small_cnn();
+  nn::DataParallel<double> dp(net, 2);
+  std::mt19937_64 rng(5);
+  const auto X = test::uniform(nn::Shape{1, 2, 10, 10}, rng);
+  std::size_t calls = 0;
+  dp.forward_backward(X, [&](std::size_t t, std::size_t, const nn::Tensor<double>& Z, nn::Tensor<double>& d) {
+    ++calls;
+    CHECK(t == 0);
+    return nn::softmax_cross_entropy(Z, std::vector<std::size_t>{2}, d);
+  });
+  CHECK(calls == 1);
+}
+
+TEST_CASE("DataParallel: a share's error reaches the caller, not std::terminate", "[data-parallel]") {
+  const Threads two(2);
+  auto net = small_cnn();
+  nn::DataParallel<double> dp(net, 2);
+  std::mt19937_64 rng(5);
+  const auto wrong = test::uniform(nn::Shape{4, 3, 10, 10}, rng);  // 3 channels, the network takes 2
+  CHECK_THROWS_AS(dp.forward_backward(wrong, [](std::size_t, std::size_t, const nn::Tensor<double>&,
+                                                nn::Tensor<double>&) { return 0.0; }),
+                  nn::shape_error);
+  const auto X = test::uniform(nn::Shape{4, 2, 10, 10}, rng);
+  CHECK_THROWS_WITH(dp.forward_backward(X, [](std::size_t t, std::size_t, const nn::Tensor<double>& Z,
+                                              nn::Tensor<double>& d) -> double {
+                      if (t == 1) throw std::runtime_error("share 1 failed");
+                      return nn::softmax_cross_entropy(Z, std::vector<std::size_t>{0, 1}, d, 4);
+                    }),
+                    "share 1 failed");
+}
+
+TEST_CASE("softmax cross-entropy of a share divides by the whole batch", "[data-parallel][loss]") {
+  std::mt19937_64 rng(2);
+  const auto Z = test::uniform(nn::Shape{4, 3}, rng);
+  const std::vector<std::size_t> y{0, 2, 1, 1};
+  nn::Tensor<double> d_all, d_top, d_bottom;
+  const double L = nn::softmax_cross_entropy(Z, y, d_all);
+  nn::Tensor<double> top(nn::Shape{2, 3}), bottom(nn::Shape{2, 3});
+  std::copy_n(Z.data(), 6, top.data());
+  std::copy_n(Z.data() + 6, 6, bottom.data());
+  const double L2 = nn::softmax_cross_entropy(top, {0, 2}, d_top, 4) + nn::softmax_cross_entropy(bottom, {1, 1}, d_bottom, 4);
+  CHECK(L2 == Approx(L).epsilon(1e-15));
+  for (std::size_t k = 0; k < 6; ++k) {
+    CHECK(d_top[k] == d_all[k]);
+    CHECK(d_bottom[k] == d_all[6 + k]);
+  }
+  CHECK_THROWS_AS(nn::softmax_cross_entropy(Z, y, d_all, 3), nn::shape_error);  // R smaller than the rows
+}
+
+TEST_CASE("DataParallel's forward pass gives every example the outputs of one pass, bit for bit",
+          "[data-parallel]") {
+  const Threads two(2);
+  for (bool batchnorm : {false, true}) {
+    CAPTURE(batchnorm);
+    auto net = small_cnn(batchnorm);
+    std::mt19937_64 rng(8);
+    if (batchnorm) {  // running statistics away from 0 and 1, as after training
+      const auto X = test::uniform(nn::Shape{16, 2, 10, 10}, rng);
+      for (int i = 0; i < 5; ++i) net.forward(X);
+    }
+    net.set_training(false);
+    const auto X = test::uniform(nn::Shape{7, 2, 10, 10}, rng);
+    const nn::Tensor<double> whole = net.forward(X);
+    nn::DataParallel<double> dp(net, 2);
+    REQUIRE(dp.shares() == 2);
+    nn::Tensor<double> cut(whole.shape(), 0.0);
+    std::vector<std::size_t> rows(2, 0);
+    dp.forward(X, [&](std::size_t t, std::size_t first, const nn::Tensor<double>& Z) {
+      rows[t] = Z.dim(0);
+      std::copy(Z.begin(), Z.end(), cut.begin() + long(first * Z.dim(1)));
+    });
+    CHECK(rows == std::vector<std::size_t>{4, 3});
+    for (std::size_t k = 0; k < whole.size(); ++k) REQUIRE(cut[k] == whole[k]);
+  }
+}
