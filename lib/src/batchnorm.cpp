@@ -167,13 +167,14 @@ BatchNormGradients<T> batchnorm_backward(const Tensor<T>& dY, const Tensor<T>& g
 
 template <class T>
 void batchnorm_update_running(Tensor<T>& running_mean, Tensor<T>& running_var, const BatchNormCache<T>& cache,
-                              T momentum) {
+                              T momentum, std::size_t values) {
   if (!cache.batch_statistics)
     throw shape_error("batchnorm_update_running: needs a training-mode cache (batch statistics)");
   const bn::Layout L = bn::layout_of(cache.X_hat.shape());
   bn::require_per_channel(running_mean, L.C, cache.X_hat.shape(), "running mean", "running statistics");
   bn::require_per_channel(running_var, L.C, cache.X_hat.shape(), "running variance", "running statistics");
-  const T unbias = T(L.N()) / T(L.N() - 1);  // N/(N−1): unbiased estimate of the population variance
+  const std::size_t N = values ? values : L.N();
+  const T unbias = T(N) / T(N - 1);  // N/(N−1): unbiased estimate of the population variance
   for (std::size_t c = 0; c < L.C; ++c) {
     running_mean(c) = (T(1) - momentum) * running_mean(c) + momentum * cache.mean[c];  // μ̂ ← (1−m)μ̂ + mμ
     running_var(c) = (T(1) - momentum) * running_var(c) + momentum * unbias * cache.var[c];  // σ̂², unbiased
@@ -187,7 +188,7 @@ void batchnorm_update_running(Tensor<T>& running_mean, Tensor<T>& running_var, c
   template BatchNormGradients<T> batchnorm_backward(const Tensor<T>&, const Tensor<T>&, const BatchNormCache<T>&);  \
   template BatchNormGradients<T> batchnorm_backward_naive(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&,     \
                                                           const BatchNormCache<T>&);                                \
-  template void batchnorm_update_running(Tensor<T>&, Tensor<T>&, const BatchNormCache<T>&, T);
+  template void batchnorm_update_running(Tensor<T>&, Tensor<T>&, const BatchNormCache<T>&, T, std::size_t);
 NN_INSTANTIATE_BATCHNORM(float)
 NN_INSTANTIATE_BATCHNORM(double)
 #undef NN_INSTANTIATE_BATCHNORM

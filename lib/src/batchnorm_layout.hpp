@@ -33,13 +33,14 @@ void require_per_channel(const Tensor<T>& v, std::size_t C, const Shape& X, cons
 
 /// The checks of the training-mode forward pass, Eqs. (52)–(55).
 template <class T>
-Layout check_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta) {
+Layout check_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta, std::size_t batch = 0) {
   const Layout L = layout_of(X.shape());
   require_per_channel(gamma, L.C, X.shape(), "γ", "Eq. (55)");
   require_per_channel(beta, L.C, X.shape(), "β", "Eq. (55)");
-  if (L.N() < 2)
+  const std::size_t N = (batch ? batch : L.R) * L.HW;  // X may be one share of a batch of `batch` rows
+  if (N < 2)
     throw shape_error("Eqs. (52)-(53) batchnorm: training mode needs at least 2 values per channel, X " +
-                      X.shape().str() + " has N = R·H·W = " + std::to_string(L.N()) + " (σ² would be 0)");
+                      X.shape().str() + " has N = R·H·W = " + std::to_string(N) + " (σ² would be 0)");
   return L;
 }
 

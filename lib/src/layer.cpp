@@ -131,6 +131,13 @@ bool Sequential<T>::mixes_examples() const {
 }
 
 template <class T>
+bool Sequential<T>::runs_on_shares() const {
+  for (const auto& l : layers_)
+    if (!l->runs_on_shares()) return false;
+  return true;
+}
+
+template <class T>
 std::size_t Sequential<T>::parameter_count() {
   std::size_t n = 0;
   for (auto& p : parameters()) n += p.value->size();

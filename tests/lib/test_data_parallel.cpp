@@ -49,13 +49,14 @@ std::vector<std::size_t> labels_for(std::size_t R) {
 
 TEST_CASE("DataParallel equals one copy on the whole batch", "[data-parallel]") {
   const Threads two(2);
-  // R = 2 … 9: even and odd cuts, and shares of one example
+  // R = 2 … 9: even and odd cuts, and shares of one example; with and without batch norm
+  for (bool batchnorm : {false, true})
   for (std::size_t R : {2u, 3u, 7u, 9u}) {
-    CAPTURE(R);
+    CAPTURE(batchnorm, R);
     std::mt19937_64 rng(R);
     const auto X = test::uniform(nn::Shape{R, 2, 10, 10}, rng);
     const auto y = labels_for(R);
-    auto whole = small_cnn(), cut = small_cnn();
+    auto whole = small_cnn(batchnorm), cut = small_cnn(batchnorm);
     nn::Tensor<double> dZ;
     const double L = nn::softmax_cross_entropy(whole.forward(X), y, dZ);
     whole.backward(dZ);
@@ -70,6 +71,10 @@ TEST_CASE("DataParallel equals one copy on the whole batch", "[data-parallel]") 
       return nn::softmax_cross_entropy(Z, share, d, R);
     });
     CHECK(first_rows == std::vector<std::size_t>{0, (R + 1) / 2});  // OpenMP's static cut
+    // batch norm's statistics and running statistics: the whole batch's, bit for bit
+    const auto bw = whole.buffers(), bc = cut.buffers();
+    for (std::size_t i = 0; i < bw.size(); ++i)
+      for (std::size_t k = 0; k < bw[i].value->size(); ++k) CHECK((*bw[i].value)[k] == (*bc[i].value)[k]);
     CHECK(Lcut == Approx(L).epsilon(1e-14));
     const auto pw = whole.parameters(), pc = cut.parameters();
     REQUIRE(pw.size() == pc.size());
@@ -84,8 +89,9 @@ TEST_CASE("DataParallel equals one copy on the whole batch", "[data-parallel]") 
         scale = std::max(scale, std::abs(gw[k]));
       }
       REQUIRE(scale > 0);  // every parameter has a gradient to compare
-      if (i < 2) {
-        // the convolution already summed one partial per thread, in thread order: the same bits
+      if (i < (batchnorm ? 4 : 2)) {
+        // the convolution already summed one partial per thread, in thread order, and batch
+        // norm's shares add their rows' sums in row order: the same bits
         CHECK(worst == 0);
       } else {
         // a dense layer's Σ_r changes its order; a sum of ≤ 9 terms in double: far below 1e-13
@@ -122,13 +128,30 @@ TEST_CASE("DataParallel: the copies take the updated parameters every step", "[d
   CHECK(Lc == Approx(Lw).epsilon(1e-12));
 }
 
-TEST_CASE("DataParallel runs batch norm in training mode on one share, and a batch of one", "[data-parallel]") {
+namespace {
+// A layer that mixes the examples and cannot meet the other shares (as a student's own might)
+struct BatchMean final : nn::Layer<double> {
+  nn::Tensor<double> Y;
+  std::string name() const override { return "BatchMean"; }
+  const nn::Tensor<double>& forward(const nn::Tensor<double>& X) override { return Y = X; }
+  const nn::Tensor<double>& backward(const nn::Tensor<double>& dY) override { return Y = dY; }
+  nn::Shape output_shape(const nn::Shape& in) const override { return in; }
+  std::unique_ptr<nn::Layer<double>> clone() const override { return std::make_unique<BatchMean>(*this); }
+  bool mixes_examples() const override { return true; }
+};
+}  // namespace
+
+TEST_CASE("DataParallel: a layer that mixes the examples without meeting the shares runs on one, as does a batch of one",
+          "[data-parallel]") {
   const Threads two(2);
+  auto mixed = small_cnn();
+  mixed.add<BatchMean>();
+  CHECK(mixed.mixes_examples());
+  CHECK_FALSE(mixed.runs_on_shares());
+  CHECK(nn::DataParallel<double>(mixed, 2).shares() == 1);
   auto bn = small_cnn(true);
   CHECK(bn.mixes_examples());
-  CHECK(nn::DataParallel<double>(bn, 2).shares() == 1);
-  bn.set_training(false);  // running statistics: each example on its own
-  CHECK_FALSE(bn.mixes_examples());
+  CHECK(bn.runs_on_shares());  // batch norm meets the other shares
   CHECK(nn::DataParallel<double>(bn, 2).shares() == 2);
   CHECK(nn::DataParallel<double>(bn, 1).shares() == 1);
 
@@ -146,9 +169,12 @@ TEST_CASE("DataParallel runs batch norm in training mode on one share, and a bat
   CHECK(calls == 1);
 }
 
-TEST_CASE("DataParallel: a share's error reaches the caller, not std::terminate", "[data-parallel]") {
+TEST_CASE("DataParallel: a share's error reaches the caller, not std::terminate or a hang", "[data-parallel]") {
   const Threads two(2);
-  auto net = small_cnn();
+  // with batch norm, share 0 waits for share 1 in the backward pass's meeting: it must be let go
+  for (bool batchnorm : {false, true}) {
+  CAPTURE(batchnorm);
+  auto net = small_cnn(batchnorm);
   nn::DataParallel<double> dp(net, 2);
   std::mt19937_64 rng(5);
   const auto wrong = test::uniform(nn::Shape{4, 3, 10, 10}, rng);  // 3 channels, the network takes 2
@@ -162,6 +188,13 @@ TEST_CASE("DataParallel: a share's error reaches the caller, not std::terminate"
                       return nn::softmax_cross_entropy(Z, std::vector<std::size_t>{0, 1}, d, 4);
                     }),
                     "share 1 failed");
+  // and the next batch runs normally
+  CHECK(std::isfinite(dp.forward_backward(X, [](std::size_t, std::size_t first, const nn::Tensor<double>& Z,
+                                                nn::Tensor<double>& d) {
+    const std::vector<std::size_t> y{0, 1, 2, 3};
+    return nn::softmax_cross_entropy(Z, std::vector<std::size_t>(y.begin() + long(first), y.begin() + long(first + Z.dim(0))), d, 4);
+  })));
+  }
 }
 
 TEST_CASE("softmax cross-entropy of a share divides by the whole batch", "[data-parallel][loss]") {

@@ -125,9 +125,13 @@ BatchNormGradients<T> batchnorm_backward_naive(const Tensor<T>& dY, const Tensor
 /// @param running_var   σ̂²_c, shape (C), updated in place
 /// @param cache         a training-mode cache (batch_statistics = true)
 /// @param momentum      m ∈ [0, 1]: the weight of the new batch
+/// @param values        N, the values per channel the statistics were taken over; 0 (the
+///                      default) for the cache's, R·H·W. A share of a batch (nn::DataParallel)
+///                      passes the whole batch's.
 template <class T>
 void batchnorm_update_running(Tensor<T>& running_mean, Tensor<T>& running_var, const BatchNormCache<T>& cache,
-                              T momentum);
+                              T momentum,
+                              std::size_t values = 0);
 
 /// @brief Batch normalization as a layer (common part of BatchNorm2d and BatchNorm1d), on the
 ///        vectorised, channel-threaded kernels of lib/src/kernels/batchnorm_fast.cpp:
@@ -145,6 +149,10 @@ class BatchNormLayer : public Layer<T> {
   std::vector<Parameter<T>> buffers() override;
   /// In training mode each example is normalised with the batch's μ and σ² (Eqs. (52)–(53)).
   bool mixes_examples() const override { return this->training(); }
+  /// Its copies meet the other shares of a batch to add up their sums (nn::DataParallel).
+  bool runs_on_shares() const override { return true; }
+  /// See Layer::set_share: in training mode a copy on a share of several meets the others.
+  void set_share(const Share* share, Layer<T>* first_copy) override;
 
   Tensor<T>& gamma() { return gamma_; }                     ///< γ, shape (C)
   Tensor<T>& beta() { return beta_; }                       ///< β, shape (C)
@@ -161,6 +169,12 @@ class BatchNormLayer : public Layer<T> {
   /// @param eps       ε of Eq. (54)
   /// @param momentum  m of the running-statistics update
   BatchNormLayer(std::size_t channels, std::size_t rank, T eps, T momentum);
+  /// Back to the whole batch, with no exchange buffer (for a fresh copy of the layer).
+  void forget_share() {
+    share_ = nullptr;
+    first_copy_ = nullptr;
+    exchange_ = {};
+  }
 
  private:
   std::size_t channels_, rank_;
@@ -169,6 +183,12 @@ class BatchNormLayer : public Layer<T> {
   BatchNormCache<T> cache_;
   BatchNormGradients<T> grads_;
   Tensor<T> Y_;
+  // nn::DataParallel: this copy's share, and share 0's copy, whose exchange_ the shares meet in
+  const Share* share_ = nullptr;
+  BatchNormLayer* first_copy_ = nullptr;
+  std::vector<T> exchange_;  // the rows' sums, 4·R·C (kernels::batchnorm_forward_share)
+  // Whether the shares must meet in this pass; if so, makes room in the exchange first.
+  bool meet_shares();
 };
 
 /// @brief Batch normalization of rank-4 inputs (R, C, H, W), per channel over (R, H, W).
@@ -180,7 +200,11 @@ class BatchNorm2d final : public BatchNormLayer<T> {
   /// @param momentum  m of the running-statistics update
   explicit BatchNorm2d(std::size_t channels, T eps = T(1e-5), T momentum = T(0.1))
       : BatchNormLayer<T>(channels, 4, eps, momentum) {}
-  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<BatchNorm2d>(*this); }
+  std::unique_ptr<Layer<T>> clone() const override {
+    auto copy = std::make_unique<BatchNorm2d>(*this);
+    copy->forget_share();  // a copy starts on the whole batch
+    return copy;
+  }
 };
 
 /// @brief Batch normalization of rank-2 inputs (R, C) — a dense layer's batch — per feature
@@ -193,7 +217,11 @@ class BatchNorm1d final : public BatchNormLayer<T> {
   /// @param momentum  m of the running-statistics update
   explicit BatchNorm1d(std::size_t features, T eps = T(1e-5), T momentum = T(0.1))
       : BatchNormLayer<T>(features, 2, eps, momentum) {}
-  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<BatchNorm1d>(*this); }
+  std::unique_ptr<Layer<T>> clone() const override {
+    auto copy = std::make_unique<BatchNorm1d>(*this);
+    copy->forget_share();  // a copy starts on the whole batch
+    return copy;
+  }
 };
 
 extern template class BatchNormLayer<float>;

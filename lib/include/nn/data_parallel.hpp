@@ -17,12 +17,19 @@
 /// on the whole batch`); a convolution's are the same bit for bit, since it already added one
 /// partial sum per thread.
 ///
+/// Batch norm in training mode mixes the examples of a batch: Eqs. (52)–(53) take μ and σ² over
+/// all of them. Its copies meet (nn::ShareBarrier): each share sums its own rows, then every
+/// share adds all the rows' sums in the order one pass over the batch adds them, so μ, σ² and
+/// the sums of its backward pass are the same bits as one copy's.
+///
 /// A network runs on one share when a layer cannot be copied (Layer::clone) or mixes the
-/// examples of a batch (batch norm in training mode, Layer::mixes_examples), and on fewer
-/// shares than threads when the batch has fewer examples.
+/// examples without meeting the other shares (Layer::runs_on_shares), and on fewer shares than
+/// threads when the batch has fewer examples.
 #pragma once
 
+#include <atomic>
 #include <functional>
+#include <stdexcept>
 #include <memory>
 #include <vector>
 
@@ -30,6 +37,40 @@
 #include "nn/tensor.hpp"
 
 namespace nn {
+
+/// @brief The shares of a batch meet here: wait() returns once every share running now has
+///        called it. A share that fails calls abort(), and the others' wait() throws
+///        share_aborted instead of waiting for it for ever.
+class ShareBarrier {
+ public:
+  /// @brief Thrown by wait() in a share when another share failed.
+  struct share_aborted : std::runtime_error {
+    share_aborted() : std::runtime_error("DataParallel: another share of the batch failed") {}
+  };
+  /// @brief Before a pass: `count` shares will meet (not while any share waits).
+  void reset(std::size_t count);
+  /// @brief Waits for the other shares (spinning, then yielding the core).
+  /// @throws share_aborted if a share called abort()
+  void wait();
+  /// @brief Releases every waiting share with share_aborted.
+  void abort() { aborted_ = true; }
+
+ private:
+  std::size_t count_ = 1;
+  std::atomic<std::size_t> arrived_{0}, generation_{0};
+  std::atomic<bool> aborted_{false};
+};
+
+/// @brief Where a copy of a layer runs when nn::DataParallel cuts a batch (Layer::set_share):
+///        which share, which rows of the batch, and where the shares meet. A layer that mixes
+///        the examples (batch norm) meets the other shares at `barrier` and adds up their sums.
+struct Share {
+  std::size_t index = 0;            ///< t, 0 … count − 1
+  std::size_t count = 1;            ///< S, the shares of this batch
+  std::size_t first = 0;            ///< the share's first row in the batch
+  std::size_t batch = 0;            ///< R, the rows of the whole batch
+  ShareBarrier* barrier = nullptr;  ///< shared by the S shares
+};
 
 /// @brief Copies of a network, one per thread, that run a batch's shares side by side.
 template <class T>
@@ -47,6 +88,10 @@ class DataParallel {
   /// @param net      the network; it is share 0, and holds the summed gradients after a step
   /// @param threads  the number of shares wanted (e.g. nn::library_threads())
   DataParallel(Sequential<T>& net, int threads);
+  /// @brief Gives the network's layers their whole batch back (Layer::set_share(nullptr)).
+  ~DataParallel();
+  DataParallel(const DataParallel&) = delete;             ///< the copies are its own
+  DataParallel& operator=(const DataParallel&) = delete;  ///< the copies are its own
 
   /// @brief The number of shares: 1 if the network cannot be cut (see the file's notes).
   std::size_t shares() const { return nets_.size(); }
@@ -76,6 +121,8 @@ class DataParallel {
   std::vector<std::unique_ptr<Sequential<T>>> copies_;
   std::vector<std::vector<Parameter<T>>> params_, buffers_;  // per share
   std::vector<Tensor<T>> X_, dZ_;                      // per share
+  std::vector<Share> shares_;                          // per share, what its layers point at
+  ShareBarrier barrier_;
 };
 
 extern template class DataParallel<float>;

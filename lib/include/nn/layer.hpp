@@ -21,6 +21,8 @@
 
 namespace nn {
 
+struct Share;
+
 /// @brief A parameter tensor and its gradient, as an optimizer sees them.
 template <class T>
 struct Parameter {
@@ -65,6 +67,15 @@ class Layer {
   /// @brief True if an example's output depends on the other examples of the batch (batch
   ///        norm in training mode, Eqs. (52)–(53)): such a batch cannot be cut into shares.
   virtual bool mixes_examples() const { return false; }
+  /// @brief True if a copy of the layer can run on a share of a batch (nn::DataParallel): it
+  ///        treats the examples separately, or it meets the other shares (batch norm).
+  virtual bool runs_on_shares() const { return !mixes_examples(); }
+  /// @brief Tells a copy of the layer which share of the batch it runs on (nullptr: the whole
+  ///        batch). `first_copy` is the same layer in share 0, whose buffers the shares meet in.
+  virtual void set_share(const Share* share, Layer<T>* first_copy) {
+    (void)share;
+    (void)first_copy;
+  }
 
  protected:
   bool training_ = true;        ///< the mode set by set_training()
@@ -137,6 +148,8 @@ class Sequential {
   std::unique_ptr<Sequential<T>> clone() const;
   /// @brief True if some layer mixes the examples of a batch (Layer::mixes_examples).
   bool mixes_examples() const;
+  /// @brief True if every layer can run on a share of a batch (Layer::runs_on_shares).
+  bool runs_on_shares() const;
   /// @brief Total number of learnable scalars.
   std::size_t parameter_count();
   /// @brief One line per layer with its output shape and parameter count, for an input shape.

@@ -136,13 +136,91 @@ void batchnorm_backward(const Tensor<T>& dY, const Tensor<T>& gamma, const Batch
   });
 }
 
+template <class T>
+void batchnorm_forward_share(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta, T eps,
+                             BatchNormCache<T>& cache, Tensor<T>& Y, const Share& share, T* exchange) {
+  const Layout L = check_forward(X, gamma, beta, share.batch);  // the share's rows, the batch's N
+  if (Y.shape() != X.shape()) Y.resize(X.shape());
+  if (cache.X_hat.shape() != X.shape()) cache.X_hat.resize(X.shape());
+  cache.mean.assign(L.C, T(0));
+  cache.var.assign(L.C, T(0));
+  cache.inv_std.assign(L.C, T(0));
+  cache.batch_statistics = true;
+  const std::size_t B = share.batch, C = L.C, first = share.first;
+  const T N = T(B * L.HW);  // the whole batch's values per channel
+  T* sums = exchange;       // row b, channel c at b·C + c
+  T* squares = exchange + B * C;
+  const T* x = X.data();
+  for (std::size_t r = 0; r < L.R; ++r)
+    for (std::size_t c = 0; c < C; ++c) sums[(first + r) * C + c] = lane_sum(x + L.at(r, c, 0), L.HW);
+  share.barrier->wait();
+  for (std::size_t c = 0; c < C; ++c) {
+    T sum = 0;
+    for (std::size_t b = 0; b < B; ++b) sum += sums[b * C + c];
+    cache.mean[c] = sum / N;  // Eq. (52)
+  }
+  for (std::size_t r = 0; r < L.R; ++r)
+    for (std::size_t c = 0; c < C; ++c)
+      squares[(first + r) * C + c] = lane_sum_squares(x + L.at(r, c, 0), L.HW, cache.mean[c]);
+  share.barrier->wait();
+  T* xh = cache.X_hat.data();
+  T* y = Y.data();
+  for (std::size_t c = 0; c < C; ++c) {
+    T sum = 0;
+    for (std::size_t b = 0; b < B; ++b) sum += squares[b * C + c];
+    cache.var[c] = sum / N;  // Eq. (53): biased, divided by N
+    cache.inv_std[c] = T(1) / std::sqrt(cache.var[c] + eps);
+    normalize_channel(L, c, x, cache.mean[c], cache.inv_std[c], gamma[c], beta[c], xh, y);
+  }
+}
+
+template <class T>
+void batchnorm_backward_share(const Tensor<T>& dY, const Tensor<T>& gamma, const BatchNormCache<T>& cache,
+                              BatchNormGradients<T>& g, const Share& share, T* exchange) {
+  const Layout L = check_backward(dY, gamma, cache);
+  if (g.dX.shape() != dY.shape()) g.dX.resize(dY.shape());
+  if (g.dgamma.shape() != gamma.shape()) g.dgamma.resize(gamma.shape());
+  if (g.dbeta.shape() != gamma.shape()) g.dbeta.resize(gamma.shape());
+  const std::size_t B = share.batch, C = L.C, first = share.first;
+  const T N = T(B * L.HW);
+  T* sums_d = exchange + 2 * B * C;  // after the forward pass's two
+  T* sums_dx = exchange + 3 * B * C;
+  const T* d = dY.data();
+  const T* xh = cache.X_hat.data();
+  T* dx = g.dX.data();
+  for (std::size_t r = 0; r < L.R; ++r)
+    for (std::size_t c = 0; c < C; ++c) {
+      const std::size_t i0 = L.at(r, c, 0), b = first + r;
+      sums_d[b * C + c] = 0, sums_dx[b * C + c] = 0;
+      lane_sum_and_dot(d + i0, xh + i0, L.HW, sums_d[b * C + c], sums_dx[b * C + c]);
+    }
+  share.barrier->wait();
+  for (std::size_t c = 0; c < C; ++c) {
+    T sum_d = 0, sum_dx = 0;
+    for (std::size_t b = 0; b < B; ++b) sum_d += sums_d[b * C + c], sum_dx += sums_dx[b * C + c];
+    g.dgamma[c] = share.index == 0 ? sum_dx : T(0);  // corrected Eq. (56), once over the shares
+    g.dbeta[c] = share.index == 0 ? sum_d : T(0);    // corrected Eq. (57)
+    const T k = gamma[c] * cache.inv_std[c];
+    for (std::size_t r = 0; r < L.R; ++r) {
+      const std::size_t i0 = L.at(r, c, 0);
+      // corrected Eq. (63), as in batchnorm_backward()
+      NN_OMP_SIMD
+      for (std::size_t i = i0; i < i0 + L.HW; ++i) dx[i] = k / N * (N * d[i] - sum_d - xh[i] * sum_dx);
+    }
+  }
+}
+
 #define NN_INSTANTIATE_BATCHNORM_KERNELS(T)                                                                        \
   template void batchnorm_forward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, T, BatchNormCache<T>&,       \
                                   Tensor<T>&);                                                                     \
   template void batchnorm_forward_inference(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, \
                                             const Tensor<T>&, T, BatchNormCache<T>&, Tensor<T>&);                  \
   template void batchnorm_backward(const Tensor<T>&, const Tensor<T>&, const BatchNormCache<T>&,                   \
-                                   BatchNormGradients<T>&);
+                                   BatchNormGradients<T>&);                                                        \
+  template void batchnorm_forward_share(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, T, BatchNormCache<T>&, \
+                                        Tensor<T>&, const Share&, T*);                                             \
+  template void batchnorm_backward_share(const Tensor<T>&, const Tensor<T>&, const BatchNormCache<T>&,             \
+                                         BatchNormGradients<T>&, const Share&, T*);
 NN_INSTANTIATE_BATCHNORM_KERNELS(float)
 NN_INSTANTIATE_BATCHNORM_KERNELS(double)
 #undef NN_INSTANTIATE_BATCHNORM_KERNELS

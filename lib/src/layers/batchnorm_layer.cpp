@@ -2,6 +2,7 @@
 /// @brief nn::BatchNorm2d and nn::BatchNorm1d: the batch-norm layer objects, on
 ///        kernels/batchnorm_fast.cpp (which equals the reference of batchnorm.cpp).
 #include <sstream>
+#include <stdexcept>
 
 #include "kernels/batchnorm_fast.hpp"
 #include "nn/batchnorm.hpp"
@@ -38,9 +39,33 @@ Shape BatchNormLayer<T>::output_shape(const Shape& in) const {
 }
 
 template <class T>
+void BatchNormLayer<T>::set_share(const Share* share, Layer<T>* first_copy) {
+  share_ = share;
+  first_copy_ = share ? dynamic_cast<BatchNormLayer*>(first_copy) : nullptr;
+  if (share && !first_copy_) throw std::invalid_argument(name() + ": share 0's copy of the layer is not batch norm");
+}
+
+template <class T>
+bool BatchNormLayer<T>::meet_shares() {
+  if (!share_ || share_->count < 2) return false;
+  // Share 0 makes room between two meetings, while no share reads or writes the exchange;
+  // every share sees the same size here, since it changes only between those two.
+  const std::size_t need = 4 * share_->batch * channels_;
+  if (first_copy_->exchange_.size() < need) {
+    share_->barrier->wait();
+    if (share_->index == 0) first_copy_->exchange_.resize(need);
+    share_->barrier->wait();
+  }
+  return true;
+}
+
+template <class T>
 const Tensor<T>& BatchNormLayer<T>::forward(const Tensor<T>& X) {
   output_shape(X.shape());
-  if (this->training_) {
+  if (this->training_ && meet_shares()) {  // one share of the batch: the shares add up their sums
+    kernels::batchnorm_forward_share(X, gamma_, beta_, eps_, cache_, Y_, *share_, first_copy_->exchange_.data());
+    batchnorm_update_running(running_mean_, running_var_, cache_, momentum_, share_->batch * (X.size() / X.dim(0) / channels_));
+  } else if (this->training_) {
     kernels::batchnorm_forward(X, gamma_, beta_, eps_, cache_, Y_);
     batchnorm_update_running(running_mean_, running_var_, cache_, momentum_);
   } else {
@@ -51,7 +76,10 @@ const Tensor<T>& BatchNormLayer<T>::forward(const Tensor<T>& X) {
 
 template <class T>
 const Tensor<T>& BatchNormLayer<T>::backward(const Tensor<T>& dY) {
-  kernels::batchnorm_backward(dY, gamma_, cache_, grads_);
+  if (cache_.batch_statistics && meet_shares())
+    kernels::batchnorm_backward_share(dY, gamma_, cache_, grads_, *share_, first_copy_->exchange_.data());
+  else
+    kernels::batchnorm_backward(dY, gamma_, cache_, grads_);
   return grads_.dX;
 }
 

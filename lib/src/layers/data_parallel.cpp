@@ -4,26 +4,55 @@
 
 #include <algorithm>
 #include <exception>
+#include <thread>
 
 #include "kernels/parallel.hpp"
 
 namespace nn {
 
+void ShareBarrier::reset(std::size_t count) {
+  count_ = count;
+  arrived_ = 0;
+  aborted_ = false;
+}
+
+void ShareBarrier::wait() {
+  const std::size_t generation = generation_;
+  if (++arrived_ == count_) {  // the last to arrive opens the barrier for the next meeting
+    arrived_ = 0;
+    ++generation_;
+    return;
+  }
+  for (std::size_t spins = 0; generation_ == generation; ++spins) {
+    if (aborted_) throw share_aborted();
+    if (spins > 4096) std::this_thread::yield();  // a busy machine: give the core back
+  }
+}
+
 template <class T>
 DataParallel<T>::DataParallel(Sequential<T>& net, int threads) : nets_{&net} {
-  if (threads > 1 && !net.mixes_examples())
+  if (threads > 1 && net.runs_on_shares())
     for (int t = 1; t < threads; ++t) {
       auto copy = net.clone();
       if (!copy) break;  // a layer that cannot be copied: one share
       copies_.push_back(std::move(copy));
       nets_.push_back(copies_.back().get());
     }
-  for (auto* n : nets_) {
-    params_.push_back(n->parameters());
-    buffers_.push_back(n->buffers());
+  shares_.resize(nets_.size());  // never resized again: the layers point into it
+  for (std::size_t t = 0; t < nets_.size(); ++t) {
+    params_.push_back(nets_[t]->parameters());
+    buffers_.push_back(nets_[t]->buffers());
+    shares_[t].index = t;
+    shares_[t].barrier = &barrier_;
+    for (std::size_t l = 0; l < net.size(); ++l) (*nets_[t])[l].set_share(&shares_[t], &net[l]);
   }
   X_.resize(nets_.size());
   dZ_.resize(nets_.size());
+}
+
+template <class T>
+DataParallel<T>::~DataParallel() {
+  for (std::size_t l = 0; l < nets_[0]->size(); ++l) (*nets_[0])[l].set_share(nullptr, nullptr);
 }
 
 template <class T>
@@ -31,6 +60,14 @@ template <class Pass>
 void DataParallel<T>::run_shares(const Tensor<T>& X, const Pass& pass) {
   const std::size_t R = X.dim(0);
   const std::size_t S = std::min(nets_.size(), std::max<std::size_t>(1, R));
+  // OpenMP's static cut: the first R mod S shares get one example more
+  const std::size_t q = R / S, extra = R % S;
+  for (std::size_t t = 0; t < S; ++t) {
+    shares_[t].count = S;
+    shares_[t].first = t * q + std::min(t, extra);
+    shares_[t].batch = R;
+  }
+  barrier_.reset(S);
   if (S == 1) return pass(0, 0, X);  // the whole batch through the network itself, no copy
   const std::size_t per_example = X.size() / R;
   std::vector<std::exception_ptr> failed(S);
@@ -38,9 +75,7 @@ void DataParallel<T>::run_shares(const Tensor<T>& X, const Pass& pass) {
   // (kernels::max_threads() is 1 in a parallel region).
   kernels::parallel_for(S, int(S), [&](std::size_t t) {
     try {
-      // OpenMP's static cut: the first R mod S shares get one example more
-      const std::size_t q = R / S, extra = R % S;
-      const std::size_t first = t * q + std::min(t, extra), rows = q + (t < extra ? 1 : 0);
+      const std::size_t first = shares_[t].first, rows = q + (t < extra ? 1 : 0);
       if (t > 0) {  // this copy takes the network's parameters (updated since the last step)
         for (std::size_t i = 0; i < params_[0].size(); ++i) *params_[t][i].value = *params_[0][i].value;
         for (std::size_t i = 0; i < buffers_[0].size(); ++i) *buffers_[t][i].value = *buffers_[0][i].value;
@@ -51,8 +86,11 @@ void DataParallel<T>::run_shares(const Tensor<T>& X, const Pass& pass) {
       if (X_[t].shape() != shape) X_[t].resize(shape);
       std::copy_n(X.data() + first * per_example, rows * per_example, X_[t].data());
       pass(t, first, X_[t]);
+    } catch (const ShareBarrier::share_aborted&) {
+      // released from a meeting because another share failed: that share's error is the one
     } catch (...) {
       failed[t] = std::current_exception();
+      barrier_.abort();  // no share waits for this one any more
     }
   });
   for (const auto& e : failed)
