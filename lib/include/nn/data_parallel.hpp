@@ -11,11 +11,10 @@
 ///
 /// The maths is unchanged: the loss is the mean over the whole batch (each share's loss
 /// gradient is divided by the batch's R, nn::softmax_cross_entropy's `batch`), and Eq. (32)'s
-/// and Eq. (43)'s sums over the batch become a sum over the shares of sums over their
-/// examples. Only the order of those additions differs from one copy on the whole batch, so a
-/// dense layer's ∂L/∂W and ∂L/∂b differ in their last bits (test `DataParallel equals one copy
-/// on the whole batch`); a convolution's are the same bit for bit, since it already added one
-/// partial sum per thread.
+/// and Eq. (43)'s sums over the batch are added up from the shares' parts. Even the bits are
+/// unchanged (test `DataParallel equals one copy on the whole batch`): a convolution already
+/// added one partial sum per thread, in thread order, and a dense layer's shares take turns
+/// (nn::ShareTurn), each continuing the sums over r where the share before left them.
 ///
 /// Batch norm in training mode mixes the examples of a batch: Eqs. (52)–(53) take μ and σ² over
 /// all of them. Its copies meet (nn::ShareBarrier): each share sums its own rows, then every
@@ -28,6 +27,7 @@
 #pragma once
 
 #include <atomic>
+#include <exception>
 #include <functional>
 #include <stdexcept>
 #include <memory>
@@ -54,11 +54,25 @@ class ShareBarrier {
   void wait();
   /// @brief Releases every waiting share with share_aborted.
   void abort() { aborted_ = true; }
+  /// @brief Waits until it is share t's turn at `turn` (share 0 first, then 1, …), so that
+  ///        the shares add their rows into one sum in row order.
+  /// @throws share_aborted if a share called abort()
+  void wait_turn(const std::atomic<std::size_t>& turn, std::size_t t);
+  /// @brief Ends share t's turn: the next share's, or share 0's again after the last.
+  void pass_turn(std::atomic<std::size_t>& turn, std::size_t t) const { turn = t + 1 == count_ ? 0 : t + 1; }
 
  private:
   std::size_t count_ = 1;
   std::atomic<std::size_t> arrived_{0}, generation_{0};
   std::atomic<bool> aborted_{false};
+};
+
+/// @brief A turn counter that a layer can hold and still be copied (a copy starts at share 0).
+struct ShareTurn {
+  std::atomic<std::size_t> next{0};  ///< the share whose turn it is
+  ShareTurn() = default;
+  ShareTurn(const ShareTurn&) {}                                ///< a fresh counter
+  ShareTurn& operator=(const ShareTurn&) { return *this; }     ///< keeps its own counter
 };
 
 /// @brief Where a copy of a layer runs when nn::DataParallel cuts a batch (Layer::set_share):
@@ -68,6 +82,7 @@ struct Share {
   std::size_t index = 0;            ///< t, 0 … count − 1
   std::size_t count = 1;            ///< S, the shares of this batch
   std::size_t first = 0;            ///< the share's first row in the batch
+  std::size_t rows = 0;             ///< the share's number of rows
   std::size_t batch = 0;            ///< R, the rows of the whole batch
   ShareBarrier* barrier = nullptr;  ///< shared by the S shares
 };
@@ -83,9 +98,11 @@ class DataParallel {
   ///        write to data of its own share.
   using ShareLoss = std::function<double(std::size_t share, std::size_t first, const Tensor<T>& Z, Tensor<T>& dZ)>;
 
-  /// @brief Up to `threads` shares; the copies are made now, so set the network's mode
-  ///        (set_training, set_input_gradient) first.
-  /// @param net      the network; it is share 0, and holds the summed gradients after a step
+  /// @brief Up to `threads` shares (and no more than the library's threads: one inside a
+  ///        parallel region). Before every pass the copies take the network's parameters,
+  ///        buffers and mode (training or evaluation).
+  /// @param net      the network; it is share 0, and holds the summed gradients after a step.
+  ///                 It must outlive this object and stay where it is (not be moved).
   /// @param threads  the number of shares wanted (e.g. nn::library_threads())
   DataParallel(Sequential<T>& net, int threads);
   /// @brief Gives the network's layers their whole batch back (Layer::set_share(nullptr)).
@@ -95,12 +112,16 @@ class DataParallel {
 
   /// @brief The number of shares: 1 if the network cannot be cut (see the file's notes).
   std::size_t shares() const { return nets_.size(); }
+  /// @brief The number of shares the last pass ran on (fewer for a batch of fewer rows).
+  std::size_t ran() const { return ran_; }
 
   /// @brief One forward and backward pass of the batch X. With S = min(shares(), R), share t
   ///        gets ⌊R/S⌋ consecutive rows of X, one more for the first R mod S shares (the cut of
   ///        OpenMP's static schedule, which the layers' own loops use), and the network's
   ///        current parameters. Afterwards every parameter gradient of the network is the sum over
   ///        the shares, as one backward pass over the whole batch would give.
+  ///        If OpenMP gives fewer threads than shares (OMP_THREAD_LIMIT, OMP_DYNAMIC), the
+  ///        whole batch runs on the network itself, as with one share.
   /// @return the sum of the shares' losses (the batch's loss L)
   double forward_backward(const Tensor<T>& X, const ShareLoss& loss);
 
@@ -110,19 +131,26 @@ class DataParallel {
   /// @brief The forward pass alone (evaluation, inference), cut into shares as
   ///        forward_backward() cuts it. Each example's output is the same, bit for bit, as
   ///        one forward pass of the whole batch gives: no layer sums over the examples.
-  void forward(const Tensor<T>& X, const ShareOutput& output);
+  /// @return the number of shares that ran
+  std::size_t forward(const Tensor<T>& X, const ShareOutput& output);
 
  private:
-  // Runs pass(t, first, X_t) for every share of X on its own thread; X_t is X itself for one share.
+  // Cuts R rows into S shares and gives every copy its share and the network's mode.
+  void prepare(std::size_t R, std::size_t S);
+  // Runs pass(t, first, X_t) for every share of X on its own thread; X_t is X itself for one
+  // share. Returns the number of shares that ran.
   template <class Pass>
-  void run_shares(const Tensor<T>& X, const Pass& pass);
+  std::size_t run_shares(const Tensor<T>& X, const Pass& pass);
 
   std::vector<Sequential<T>*> nets_;                   // the network, then the copies
   std::vector<std::unique_ptr<Sequential<T>>> copies_;
   std::vector<std::vector<Parameter<T>>> params_, buffers_;  // per share
   std::vector<Tensor<T>> X_, dZ_;                      // per share
   std::vector<Share> shares_;                          // per share, what its layers point at
+  std::vector<double> losses_;                         // per share, the last pass's
+  std::vector<std::exception_ptr> failed_;             // per share, the last pass's error
   ShareBarrier barrier_;
+  std::size_t ran_ = 0;
 };
 
 extern template class DataParallel<float>;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "nn/activations.hpp"
+#include "nn/data_parallel.hpp"
 #include "nn/init.hpp"
 #include "nn/layer.hpp"
 #include "nn/tensor.hpp"
@@ -110,7 +111,9 @@ class Dense final : public Layer<T> {
   const Tensor<T>& backward(const Tensor<T>& dY) override;
   Shape output_shape(const Shape& input) const override;
   std::vector<Parameter<T>> parameters() override;
-  std::unique_ptr<Layer<T>> clone() const override { return std::make_unique<Dense>(*this); }
+  std::unique_ptr<Layer<T>> clone() const override;
+  /// On a share of several, ∂L/∂W and ∂L/∂b are added share after share into share 0's copy.
+  void set_share(const Share* share, Layer<T>* first_copy) override;
 
   Tensor<T>& weight() { return W_; }              ///< W^(l), shape (n, m)
   Tensor<T>& bias() { return b_; }                ///< b^(l), shape (m)
@@ -125,6 +128,10 @@ class Dense final : public Layer<T> {
   Tensor<T> W_, b_, dW_, db_;
   Tensor<T> X_, Y_, dX_;
   Tensor<T> WT_;  ///< W transposed, scratch space of the backward products (reused across batches)
+  // nn::DataParallel: this copy's share, share 0's copy (which holds the sums) and the turns
+  const Share* share_ = nullptr;
+  Dense* first_copy_ = nullptr;
+  ShareTurn turn_;
 };
 
 extern template class Dense<float>;

@@ -65,7 +65,8 @@ class Layer {
   ///        if the layer cannot be copied, and the network then runs on one copy.
   virtual std::unique_ptr<Layer<T>> clone() const { return nullptr; }
   /// @brief True if an example's output depends on the other examples of the batch (batch
-  ///        norm in training mode, Eqs. (52)–(53)): such a batch cannot be cut into shares.
+  ///        norm in training mode, Eqs. (52)–(53)): such a layer runs on shares of a batch only
+  ///        if its copies meet to add up their sums (runs_on_shares).
   virtual bool mixes_examples() const { return false; }
   /// @brief True if a copy of the layer can run on a share of a batch (nn::DataParallel): it
   ///        treats the examples separately, or it meets the other shares (batch norm).

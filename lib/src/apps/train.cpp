@@ -100,6 +100,7 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
   // network allows it, nn::DataParallel); an observer sees the whole batch in one network.
   DataParallel<float> shares(net, observe ? 1 : library_threads());
   std::vector<std::size_t> share_correct(shares.shares());
+  std::vector<std::vector<std::size_t>> share_labels(shares.shares());
   Tensor<float> X;
   std::vector<std::size_t> labels;
   // A last batch of a single example would stop batch norm on a dense layer (σ² of one value
@@ -114,7 +115,8 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
     if (augment) augment(X, rng);
     const double loss = shares.forward_backward(
         X, [&](std::size_t t, std::size_t first, const Tensor<float>& Z, Tensor<float>& dZ) {
-          const std::vector<std::size_t> share(labels.begin() + long(first), labels.begin() + long(first + Z.dim(0)));
+          auto& share = share_labels[t];  // (reused: no allocation after the first batch)
+          share.assign(labels.begin() + long(first), labels.begin() + long(first + Z.dim(0)));
           share_correct[t] = 0;
           for (std::size_t r = 0; r < share.size(); ++r) share_correct[t] += argmax_row(Z, r) == share[r];
           return double(softmax_cross_entropy(Z, share, dZ, R));  // mean over the batch: 1/R is here
@@ -126,7 +128,7 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
     if (observe) observe(net);  // gradients of this batch, parameters not yet updated
     opt.step(params);
     loss_sum += loss * double(R);
-    for (std::size_t t = 0; t < shares.shares() && t < R; ++t) correct += double(share_correct[t]);
+    for (std::size_t t = 0; t < shares.ran(); ++t) correct += double(share_correct[t]);
     if (progress) {
       const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       progress->update(s + 1, loss_sum / double(begin + R), correct / double(begin + R), double(begin + R) / el);
@@ -150,6 +152,7 @@ EpochStats evaluate(Sequential<float>& net, const Dataset& ds, std::size_t batch
   DataParallel<float> shares(net, library_threads());  // evaluation mode: batch norm cuts too
   std::vector<double> share_loss(shares.shares());
   std::vector<std::size_t> share_correct(shares.shares());
+  std::vector<std::vector<std::size_t>> share_labels(shares.shares());
   Tensor<float> X;
   std::vector<std::size_t> labels;
   if (predictions) predictions->resize(N);
@@ -158,18 +161,18 @@ EpochStats evaluate(Sequential<float>& net, const Dataset& ds, std::size_t batch
   for (std::size_t begin = 0; begin < N; begin += batch) {
     const std::size_t R = std::min(batch, N - begin);
     gather_batch(ds, order, begin, R, X, labels);
-    std::fill(share_loss.begin(), share_loss.end(), 0.0);
-    std::fill(share_correct.begin(), share_correct.end(), 0);
-    shares.forward(X, [&](std::size_t t, std::size_t first, const Tensor<float>& Z) {
-      const std::vector<std::size_t> share(labels.begin() + long(first), labels.begin() + long(first + Z.dim(0)));
+    const std::size_t ran = shares.forward(X, [&](std::size_t t, std::size_t first, const Tensor<float>& Z) {
+      auto& share = share_labels[t];
+      share.assign(labels.begin() + long(first), labels.begin() + long(first + Z.dim(0)));
       share_loss[t] = double(softmax_cross_entropy(Z, share)) * double(share.size());
+      share_correct[t] = 0;
       for (std::size_t r = 0; r < share.size(); ++r) {
         const std::size_t k = argmax_row(Z, r);
         share_correct[t] += (k == share[r]);
         if (predictions) (*predictions)[begin + first + r] = int(k);
       }
     });
-    for (std::size_t t = 0; t < shares.shares(); ++t) loss_sum += share_loss[t], correct += double(share_correct[t]);
+    for (std::size_t t = 0; t < ran; ++t) loss_sum += share_loss[t], correct += double(share_correct[t]);
   }
   EpochStats st;
   st.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

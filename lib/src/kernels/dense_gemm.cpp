@@ -56,36 +56,47 @@ void dense_forward(const Tensor<T>& X, const Tensor<T>& W, const Tensor<T>& b, T
 }
 
 template <class T>
-void dense_backward(const Tensor<T>& G, const Tensor<T>& X, const Tensor<T>& W, Tensor<T>& dX, Tensor<T>& dW,
-                    Tensor<T>& db, Tensor<T>& WT, bool input_gradient) {
-  const std::size_t R = X.dim(0), n = X.dim(1), m = W.dim(1);
+void dense_input_gradient(const Tensor<T>& G, const Tensor<T>& W, Tensor<T>& dX, Tensor<T>& WT) {
+  const std::size_t R = G.dim(0), n = W.dim(0), m = W.dim(1);
 #ifndef NN_NO_BLAS
-  const bool small = small_layer(n, m);
-  if (!small) {
-    if (input_gradient) gemm(false, true, R, n, m, G.data(), m, W.data(), m, T(0), dX.data());
-    gemm(true, false, n, m, R, X.data(), n, G.data(), m, T(0), dW.data());
-  }
-#else
-  const bool small = true;
+  if (!small_layer(n, m)) return gemm(false, true, R, n, m, G.data(), m, W.data(), m, T(0), dX.data());
 #endif
-  if (small) {
-    if (input_gradient) {
-      if (WT.size() != n * m) WT.resize(Shape{m, n});
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < m; ++j) WT[j * n + i] = W[i * m + j];
-      detail::gemm_nn_parallel(R, n, m, G.data(), m, 1, WT.data(), n, dX.data(), n);  // δ^(l) = G W^(l)T
-    }
-    detail::gemm_nn_parallel(n, m, R, X.data(), 1, n, G.data(), m, dW.data(), m);  // ∂L/∂W = X^(l)T G
+  if (WT.size() != n * m) WT.resize(Shape{m, n});
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) WT[j * n + i] = W[i * m + j];
+  detail::gemm_nn_parallel(R, n, m, G.data(), m, 1, WT.data(), n, dX.data(), n);  // δ^(l) = G W^(l)T
+}
+
+template <class T>
+void dense_weight_gradient(const Tensor<T>& G, const Tensor<T>& X, Tensor<T>& dW, Tensor<T>& db, bool accumulate) {
+  const std::size_t R = X.dim(0), n = X.dim(1), m = G.dim(1);
+#ifndef NN_NO_BLAS
+  if (!small_layer(n, m)) {
+    gemm(true, false, n, m, R, X.data(), n, G.data(), m, accumulate ? T(1) : T(0), dW.data());
+  } else
+#endif
+  {
+    // ∂L/∂W = X^(l)T G: each entry one sequential sum over r (from dW's value when accumulating)
+    detail::gemm_nn_parallel(n, m, R, X.data(), 1, n, G.data(), m, dW.data(), m, accumulate);
   }
-  db.fill(T(0));
+  if (!accumulate) db.fill(T(0));
   for (std::size_t r = 0; r < R; ++r)  // ∂L/∂b = Σ_r G_{r,·}
     for (std::size_t j = 0; j < m; ++j) db[j] += G[r * m + j];
+}
+
+template <class T>
+void dense_backward(const Tensor<T>& G, const Tensor<T>& X, const Tensor<T>& W, Tensor<T>& dX, Tensor<T>& dW,
+                    Tensor<T>& db, Tensor<T>& WT, bool input_gradient) {
+  if (input_gradient) dense_input_gradient(G, W, dX, WT);
+  dense_weight_gradient(G, X, dW, db, /*accumulate=*/false);
 }
 
 #define NN_DENSE_KERNELS_INSTANTIATE(T)                                                                  \
   template void dense_forward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, Tensor<T>&);          \
   template void dense_backward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, Tensor<T>&, Tensor<T>&, \
-                               Tensor<T>&, Tensor<T>&, bool);
+                               Tensor<T>&, Tensor<T>&, bool);                                              \
+  template void dense_input_gradient(const Tensor<T>&, const Tensor<T>&, Tensor<T>&, Tensor<T>&);           \
+  template void dense_weight_gradient(const Tensor<T>&, const Tensor<T>&, Tensor<T>&, Tensor<T>&, bool);
 NN_DENSE_KERNELS_INSTANTIATE(float)
 NN_DENSE_KERNELS_INSTANTIATE(double)
 #undef NN_DENSE_KERNELS_INSTANTIATE

@@ -18,4 +18,15 @@ template <class T>
 void dense_backward(const Tensor<T>& G, const Tensor<T>& X, const Tensor<T>& W, Tensor<T>& dX, Tensor<T>& dW,
                     Tensor<T>& db, Tensor<T>& WT, bool input_gradient = true);
 
+/// Eq. (31)'s δ^(l) = G Wᵀ alone, into dX (sized by the caller); WT as in dense_backward().
+template <class T>
+void dense_input_gradient(const Tensor<T>& G, const Tensor<T>& W, Tensor<T>& dX, Tensor<T>& WT);
+
+/// Eqs. (32)–(33) alone: dW = Xᵀ G and db = Σ_r G_r, or with `accumulate` dW += Xᵀ G and
+/// db += Σ_r G_r, each entry's sum over r continuing from the value already there. So a batch
+/// cut into shares whose rows are added one share after another, in order, gives the same bits
+/// as one call on the whole batch (nn::DataParallel).
+template <class T>
+void dense_weight_gradient(const Tensor<T>& G, const Tensor<T>& X, Tensor<T>& dW, Tensor<T>& db, bool accumulate);
+
 }  // namespace nn::kernels

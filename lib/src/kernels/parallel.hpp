@@ -78,6 +78,31 @@ void in_shares(std::size_t n, const Body& body) {
   body(std::size_t(0), n);
 }
 
+/// Runs body(t) for t in [0, threads), each on a thread of its own, and returns true; returns
+/// false and runs nothing when OpenMP gives fewer threads (OMP_THREAD_LIMIT, OMP_DYNAMIC, a
+/// region that is already parallel), so that a caller whose threads must meet can fall back.
+/// Without OpenMP only threads ≤ 1 can run.
+template <class Body>
+bool on_own_threads(std::size_t threads, const Body& body) {
+#ifdef _OPENMP
+  if (threads > 1) {
+    bool full = true;
+#pragma omp parallel num_threads(int(threads))
+    {
+      if (std::size_t(omp_get_num_threads()) == threads) {
+        body(std::size_t(omp_get_thread_num()));
+      } else {
+#pragma omp atomic write
+        full = false;
+      }
+    }
+    return full;
+  }
+#endif
+  if (threads == 1) body(std::size_t(0));
+  return threads <= 1;
+}
+
 /// Runs task(i) for i in [0, tasks), shared among `threads` threads in a fixed order (static
 /// schedule: the same thread does the same tasks every call).
 template <class Task>

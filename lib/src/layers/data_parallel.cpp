@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <thread>
+#include <vector>
 
 #include "kernels/parallel.hpp"
 
@@ -29,8 +30,17 @@ void ShareBarrier::wait() {
   }
 }
 
+void ShareBarrier::wait_turn(const std::atomic<std::size_t>& turn, std::size_t t) {
+  for (std::size_t spins = 0; turn != t; ++spins) {
+    if (aborted_) throw share_aborted();
+    if (spins > 4096) std::this_thread::yield();
+  }
+}
+
 template <class T>
 DataParallel<T>::DataParallel(Sequential<T>& net, int threads) : nets_{&net} {
+  // no more shares than the library's threads here (one inside a parallel region)
+  threads = std::min(threads, kernels::max_threads());
   if (threads > 1 && net.runs_on_shares())
     for (int t = 1; t < threads; ++t) {
       auto copy = net.clone();
@@ -44,10 +54,11 @@ DataParallel<T>::DataParallel(Sequential<T>& net, int threads) : nets_{&net} {
     buffers_.push_back(nets_[t]->buffers());
     shares_[t].index = t;
     shares_[t].barrier = &barrier_;
-    for (std::size_t l = 0; l < net.size(); ++l) (*nets_[t])[l].set_share(&shares_[t], &net[l]);
   }
   X_.resize(nets_.size());
   dZ_.resize(nets_.size());
+  losses_.resize(nets_.size());
+  failed_.resize(nets_.size());
 }
 
 template <class T>
@@ -56,56 +67,83 @@ DataParallel<T>::~DataParallel() {
 }
 
 template <class T>
-template <class Pass>
-void DataParallel<T>::run_shares(const Tensor<T>& X, const Pass& pass) {
-  const std::size_t R = X.dim(0);
-  const std::size_t S = std::min(nets_.size(), std::max<std::size_t>(1, R));
+void DataParallel<T>::prepare(std::size_t R, std::size_t S) {
   // OpenMP's static cut: the first R mod S shares get one example more
   const std::size_t q = R / S, extra = R % S;
+  Sequential<T>& net = *nets_[0];
   for (std::size_t t = 0; t < S; ++t) {
     shares_[t].count = S;
     shares_[t].first = t * q + std::min(t, extra);
+    shares_[t].rows = q + (t < extra ? 1 : 0);
     shares_[t].batch = R;
+    // Every pass, each copy takes the network's mode and its share again: the network may have
+    // been switched to evaluation, or another DataParallel may have pointed it elsewhere.
+    for (std::size_t l = 0; l < net.size(); ++l) {
+      Layer<T>& layer = (*nets_[t])[l];
+      if (t > 0) {
+        layer.set_training(net[l].training());
+        layer.set_input_gradient(net[l].input_gradient());
+      }
+      layer.set_share(&shares_[t], &net[l]);
+    }
   }
   barrier_.reset(S);
-  if (S == 1) return pass(0, 0, X);  // the whole batch through the network itself, no copy
-  const std::size_t per_example = X.size() / R;
-  std::vector<std::exception_ptr> failed(S);
-  // One share per thread; inside, each layer's own loops run on that thread alone
-  // (kernels::max_threads() is 1 in a parallel region).
-  kernels::parallel_for(S, int(S), [&](std::size_t t) {
-    try {
-      const std::size_t first = shares_[t].first, rows = q + (t < extra ? 1 : 0);
-      if (t > 0) {  // this copy takes the network's parameters (updated since the last step)
-        for (std::size_t i = 0; i < params_[0].size(); ++i) *params_[t][i].value = *params_[0][i].value;
-        for (std::size_t i = 0; i < buffers_[0].size(); ++i) *buffers_[t][i].value = *buffers_[0][i].value;
+}
+
+template <class T>
+template <class Pass>
+std::size_t DataParallel<T>::run_shares(const Tensor<T>& X, const Pass& pass) {
+  const std::size_t R = X.dim(0);
+  std::size_t S = std::min(nets_.size(), std::max<std::size_t>(1, R));
+  if (S > 1) {
+    prepare(R, S);
+    const std::size_t per_example = X.size() / R;
+    // One share per thread; inside, each layer's own loops run on that thread alone
+    // (kernels::max_threads() is 1 in a parallel region).
+    const bool ran = kernels::on_own_threads(S, [&](std::size_t t) {
+      try {
+        const Share& share = shares_[t];
+        if (t > 0) {  // this copy takes the network's parameters (updated since the last step)
+          for (std::size_t i = 0; i < params_[0].size(); ++i) *params_[t][i].value = *params_[0][i].value;
+          for (std::size_t i = 0; i < buffers_[0].size(); ++i) *buffers_[t][i].value = *buffers_[0][i].value;
+        }
+        if (X_[t].rank() != X.rank() || X_[t].dim(0) != share.rows || X_[t].size() != share.rows * per_example) {
+          std::vector<std::size_t> dims{share.rows};
+          for (std::size_t d = 1; d < X.rank(); ++d) dims.push_back(X.dim(d));
+          X_[t].resize(Shape(dims));
+        }
+        std::copy_n(X.data() + share.first * per_example, share.rows * per_example, X_[t].data());
+        pass(t, share.first, X_[t]);
+      } catch (const ShareBarrier::share_aborted&) {
+        // released from a meeting because another share failed: that share's error is the one
+      } catch (...) {
+        failed_[t] = std::current_exception();
+        barrier_.abort();  // no share waits for this one any more
       }
-      std::vector<std::size_t> dims{rows};
-      for (std::size_t d = 1; d < X.rank(); ++d) dims.push_back(X.dim(d));
-      const Shape shape(dims);
-      if (X_[t].shape() != shape) X_[t].resize(shape);
-      std::copy_n(X.data() + first * per_example, rows * per_example, X_[t].data());
-      pass(t, first, X_[t]);
-    } catch (const ShareBarrier::share_aborted&) {
-      // released from a meeting because another share failed: that share's error is the one
-    } catch (...) {
-      failed[t] = std::current_exception();
-      barrier_.abort();  // no share waits for this one any more
+    });
+    if (ran) {
+      for (std::size_t t = 0; t < S; ++t)
+        if (failed_[t]) {
+          std::exception_ptr e = failed_[t];
+          std::fill(failed_.begin(), failed_.end(), nullptr);
+          std::rethrow_exception(e);
+        }
+      return ran_ = S;
     }
-  });
-  for (const auto& e : failed)
-    if (e) std::rethrow_exception(e);
+    S = 1;  // OpenMP gave fewer threads than shares: the whole batch on the network itself
+  }
+  prepare(R, 1);
+  pass(0, 0, X);  // the whole batch through the network itself, no copy
+  return ran_ = 1;
 }
 
 template <class T>
 double DataParallel<T>::forward_backward(const Tensor<T>& X, const ShareLoss& loss) {
-  std::vector<double> losses(nets_.size());
-  run_shares(X, [&](std::size_t t, std::size_t first, const Tensor<T>& Xt) {
+  const std::size_t S = run_shares(X, [&](std::size_t t, std::size_t first, const Tensor<T>& Xt) {
     const Tensor<T>& Z = nets_[t]->forward(Xt);
-    losses[t] = loss(t, first, Z, dZ_[t]);
+    losses_[t] = loss(t, first, Z, dZ_[t]);
     nets_[t]->backward(dZ_[t]);
   });
-  const std::size_t S = std::min(nets_.size(), std::max<std::size_t>(1, X.dim(0)));
   // Eqs. (32)-(33), (43): the sum over the batch = the sum over the shares, in share order
   for (std::size_t i = 0; i < params_[0].size(); ++i) {
     T* g = params_[0][i].gradient->data();
@@ -117,13 +155,13 @@ double DataParallel<T>::forward_backward(const Tensor<T>& X, const ShareLoss& lo
     }
   }
   double L = 0;
-  for (std::size_t t = 0; t < S; ++t) L += losses[t];
+  for (std::size_t t = 0; t < S; ++t) L += losses_[t];
   return L;
 }
 
 template <class T>
-void DataParallel<T>::forward(const Tensor<T>& X, const ShareOutput& output) {
-  run_shares(X, [&](std::size_t t, std::size_t first, const Tensor<T>& Xt) { output(t, first, nets_[t]->forward(Xt)); });
+std::size_t DataParallel<T>::forward(const Tensor<T>& X, const ShareOutput& output) {
+  return run_shares(X, [&](std::size_t t, std::size_t first, const Tensor<T>& Xt) { output(t, first, nets_[t]->forward(Xt)); });
 }
 
 template class DataParallel<float>;

@@ -2,6 +2,7 @@
 /// @brief nn::Dense: the dense layer object, on the matrix kernels of kernels/dense_gemm.cpp
 ///        (which equal the reference loops of dense.cpp).
 #include <algorithm>
+#include <stdexcept>
 
 #include "kernels/dense_gemm.hpp"
 #include "nn/dense.hpp"
@@ -45,9 +46,37 @@ const Tensor<T>& Dense<T>::backward(const Tensor<T>& dY) {
   if (Y_.empty()) throw shape_error("Eq. (31) " + name() + " backward: called before forward");
   require_same_shape(dY.shape(), Y_.shape(), "Eq. (31) " + name() + " backward (δ^(l+1) and X^(l+1))");
   if (dX_.shape() != X_.shape()) dX_.resize(X_.shape());
-  // overwrites dW, db (layer.hpp convention); the first layer of a network skips δ for the images
-  kernels::dense_backward(dY, X_, W_, dX_, dW_, db_, WT_, this->input_gradient());
+  if (!share_ || share_->count < 2) {
+    // overwrites dW, db (layer.hpp convention); the first layer of a network skips δ for the images
+    kernels::dense_backward(dY, X_, W_, dX_, dW_, db_, WT_, this->input_gradient());
+    return dX_;
+  }
+  // One share of a batch: δ for its own rows, then Eqs. (32)–(33)'s sums over r continued share
+  // after share in share 0's dW and db, so that each entry is the one sequential sum of a pass
+  // over the whole batch; the other copies' dW and db are 0, for DataParallel's sum.
+  if (this->input_gradient()) kernels::dense_input_gradient(dY, W_, dX_, WT_);
+  const std::size_t t = share_->index;
+  ShareTurn& turn = first_copy_->turn_;
+  share_->barrier->wait_turn(turn.next, t);
+  kernels::dense_weight_gradient(dY, X_, first_copy_->dW_, first_copy_->db_, /*accumulate=*/t > 0);
+  share_->barrier->pass_turn(turn.next, t);
+  if (t > 0) dW_.fill(T(0)), db_.fill(T(0));
   return dX_;
+}
+
+template <class T>
+std::unique_ptr<Layer<T>> Dense<T>::clone() const {
+  auto copy = std::make_unique<Dense>(*this);
+  copy->share_ = nullptr, copy->first_copy_ = nullptr;  // a copy starts on the whole batch
+  return copy;
+}
+
+template <class T>
+void Dense<T>::set_share(const Share* share, Layer<T>* first_copy) {
+  share_ = share;
+  first_copy_ = share ? dynamic_cast<Dense*>(first_copy) : nullptr;
+  if (share && !first_copy_) throw std::invalid_argument(name() + ": share 0's copy of the layer is not dense");
+  if (share && share->index == 0) turn_.next = 0;  // before every pass: a failed one may have left it
 }
 
 template <class T>
