@@ -273,8 +273,9 @@ int run(const nn::ChapterArgs& args) {
             (large_fb / 1e9) % (100 * large_fb / peak);
   if (threads > 1)
     os << boost::format("On one thread the step takes %.0f µs (%.0f images/s), and its passes, loss and update "
-                        "timed alone %.0f µs: a gap of %.0f µs, against %.0f µs on %d threads.\n") %
+                        "timed alone %.0f µs: a gap of %.0f µs%s, against %.0f µs on %d threads.\n") %
               (1e6 * one_step) % (double(R) / one_step) % (1e6 * one_parts) % (1e6 * (one_step - one_parts)) %
+              (one_step < one_parts ? " (less than nothing: the machine's noise was larger than the gap)" : "") %
               (1e6 * (step_seconds - layer_sum - loss_seconds - update_seconds)) % threads;
   if (shares.shares() > 1)
     os << boost::format("With the batch cut into %d shares, one per thread, each through its own copy of the "

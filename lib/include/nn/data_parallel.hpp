@@ -7,14 +7,17 @@
 /// work differently (the convolutions by examples, a dense layer's products by rows), so each
 /// layer's input was written by the other core, and a training step on two threads took about
 /// as long as on one. With a share per thread, each example stays on one core from the first
-/// layer to the last, and the threads meet once per step.
+/// layer to the last, and the threads meet only where the maths needs the whole batch: at
+/// batch norm (three times per layer) and at a dense layer's ∂L/∂W (one turn each).
 ///
 /// The maths is unchanged: the loss is the mean over the whole batch (each share's loss
 /// gradient is divided by the batch's R, nn::softmax_cross_entropy's `batch`), and Eq. (32)'s
 /// and Eq. (43)'s sums over the batch are added up from the shares' parts. Even the bits are
 /// unchanged (test `DataParallel equals one copy on the whole batch`): a convolution already
 /// added one partial sum per thread, in thread order, and a dense layer's shares take turns
-/// (nn::ShareTurn), each continuing the sums over r where the share before left them.
+/// (nn::ShareTurn), each continuing the sums over r where the share before left them. (That
+/// holds for dense layers of up to 2^20 weights, all of the chapters'; larger ones go to
+/// OpenBLAS, whose continued product groups its sums differently.)
 ///
 /// Batch norm in training mode mixes the examples of a batch: Eqs. (52)–(53) take μ and σ² over
 /// all of them. Its copies meet (nn::ShareBarrier): each share sums its own rows, then every
@@ -58,8 +61,9 @@ class ShareBarrier {
   ///        the shares add their rows into one sum in row order.
   /// @throws share_aborted if a share called abort()
   void wait_turn(const std::atomic<std::size_t>& turn, std::size_t t);
-  /// @brief Ends share t's turn: the next share's, or share 0's again after the last.
-  void pass_turn(std::atomic<std::size_t>& turn, std::size_t t) const { turn = t + 1 == count_ ? 0 : t + 1; }
+  /// @brief Ends share t's turn: the next share's (a layer sets its counter back to 0 before
+  ///        every pass, in Layer::set_share).
+  static void pass_turn(std::atomic<std::size_t>& turn, std::size_t t) { turn = t + 1; }
 
  private:
   std::size_t count_ = 1;

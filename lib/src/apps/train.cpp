@@ -108,19 +108,22 @@ EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Data
   std::size_t steps = (N + batch - 1) / batch;
   if (steps > 1 && N % batch == 1) --steps;
   double loss_sum = 0, correct = 0;
+  std::size_t R = 0;  // this batch's size
+  // One share's loss, made once (a std::function per batch would allocate)
+  const DataParallel<float>::ShareLoss share_loss = [&](std::size_t t, std::size_t first, const Tensor<float>& Z,
+                                                        Tensor<float>& dZ) {
+    auto& share = share_labels[t];  // (reused: no allocation after the first batch)
+    share.assign(labels.begin() + long(first), labels.begin() + long(first + Z.dim(0)));
+    share_correct[t] = 0;
+    for (std::size_t r = 0; r < share.size(); ++r) share_correct[t] += argmax_row(Z, r) == share[r];
+    return double(softmax_cross_entropy(Z, share, dZ, R));  // mean over the batch: 1/R is here
+  };
   const auto t0 = std::chrono::steady_clock::now();
   for (std::size_t s = 0, begin = 0; s < steps; ++s, begin += batch) {
-    const std::size_t R = s + 1 == steps ? N - begin : batch;
+    R = s + 1 == steps ? N - begin : batch;
     gather_batch(train, order, begin, R, X, labels);
     if (augment) augment(X, rng);
-    const double loss = shares.forward_backward(
-        X, [&](std::size_t t, std::size_t first, const Tensor<float>& Z, Tensor<float>& dZ) {
-          auto& share = share_labels[t];  // (reused: no allocation after the first batch)
-          share.assign(labels.begin() + long(first), labels.begin() + long(first + Z.dim(0)));
-          share_correct[t] = 0;
-          for (std::size_t r = 0; r < share.size(); ++r) share_correct[t] += argmax_row(Z, r) == share[r];
-          return double(softmax_cross_entropy(Z, share, dZ, R));  // mean over the batch: 1/R is here
-        });
+    const double loss = shares.forward_backward(X, share_loss);
     if (!std::isfinite(loss))
       throw training_error((boost::format("training diverged: the loss is %g at batch %d of %d (learning rate %g). "
                                           "Lower the learning rate or check the input scaling.") %

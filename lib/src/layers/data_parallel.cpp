@@ -68,6 +68,11 @@ DataParallel<T>::~DataParallel() {
 
 template <class T>
 void DataParallel<T>::prepare(std::size_t R, std::size_t S) {
+  for (std::size_t t = 0; t < nets_.size(); ++t)
+    if (nets_[t]->size() != nets_[0]->size())
+      throw std::logic_error("DataParallel: the network has " + std::to_string(nets_[0]->size()) +
+                             " layers and its copies " + std::to_string(nets_[t]->size()) +
+                             ": make the DataParallel after the last add()");
   // OpenMP's static cut: the first R mod S shares get one example more
   const std::size_t q = R / S, extra = R % S;
   Sequential<T>& net = *nets_[0];
@@ -94,9 +99,17 @@ template <class T>
 template <class Pass>
 std::size_t DataParallel<T>::run_shares(const Tensor<T>& X, const Pass& pass) {
   const std::size_t R = X.dim(0);
-  std::size_t S = std::min(nets_.size(), std::max<std::size_t>(1, R));
+  const std::size_t S = std::min(nets_.size(), std::max<std::size_t>(1, R));
   if (S > 1) {
     prepare(R, S);
+    // After the pass the network's own layers run on the whole batch again: a direct forward()
+    // would otherwise wait at batch norm's meeting for shares that never come.
+    struct Release {
+      Sequential<T>& net;
+      ~Release() {
+        for (std::size_t l = 0; l < net.size(); ++l) net[l].set_share(nullptr, nullptr);
+      }
+    } release{*nets_[0]};
     const std::size_t per_example = X.size() / R;
     // One share per thread; inside, each layer's own loops run on that thread alone
     // (kernels::max_threads() is 1 in a parallel region).
@@ -130,9 +143,8 @@ std::size_t DataParallel<T>::run_shares(const Tensor<T>& X, const Pass& pass) {
         }
       return ran_ = S;
     }
-    S = 1;  // OpenMP gave fewer threads than shares: the whole batch on the network itself
+    // OpenMP gave fewer threads than shares: the whole batch on the network itself
   }
-  prepare(R, 1);
   pass(0, 0, X);  // the whole batch through the network itself, no copy
   return ran_ = 1;
 }

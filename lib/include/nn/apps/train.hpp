@@ -86,7 +86,9 @@ void gather_batch(const Dataset& ds, const std::vector<std::size_t>& order, std:
 /// @param observe   if set, called on every batch after backward() and before the optimizer's
 ///                  step (Eq. (20)): the network then holds this batch's X^(l), δ^(l)
 ///                  (Sequential::activation, Sequential::delta) and parameter gradients, and
-///                  the parameters the gradients were taken at (e.g. a TrainingMonitor)
+///                  the parameters the gradients were taken at (e.g. a TrainingMonitor).
+///                  With an observer the batch runs on one copy of the network (its layers
+///                  sharing each pass), not on shares (nn::DataParallel): slower, the same bits
 /// @throws training_error naming the epoch position and the learning rate when the loss is
 ///         not finite (the usual cause: a learning rate too large)
 EpochStats train_epoch(Sequential<float>& net, Optimizer<float>& opt, const Dataset& train, std::size_t batch,
