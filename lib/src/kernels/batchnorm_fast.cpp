@@ -52,18 +52,24 @@ void for_each_channel(const Layout& L, const F& f) {
   parallel_for(L.C, threads_for(L.C, L.R * L.C * L.HW, kMinValuesPerFork), f);
 }
 
-}  // namespace
-
+/// Sizes Y and the cache for a training-mode pass over X (reused buffers: resized only if needed).
 template <class T>
-void batchnorm_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta, T eps,
-                       BatchNormCache<T>& cache, Tensor<T>& Y) {
-  const Layout L = check_forward(X, gamma, beta);
+void start_training_pass(const Tensor<T>& X, const Layout& L, BatchNormCache<T>& cache, Tensor<T>& Y) {
   if (Y.shape() != X.shape()) Y.resize(X.shape());
   if (cache.X_hat.shape() != X.shape()) cache.X_hat.resize(X.shape());
   cache.mean.assign(L.C, T(0));
   cache.var.assign(L.C, T(0));
   cache.inv_std.assign(L.C, T(0));
   cache.batch_statistics = true;
+}
+
+}  // namespace
+
+template <class T>
+void batchnorm_forward(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta, T eps,
+                       BatchNormCache<T>& cache, Tensor<T>& Y) {
+  const Layout L = check_forward(X, gamma, beta);
+  start_training_pass(X, L, cache, Y);
   const T N = T(L.N());
   const T* x = X.data();
   T* xh = cache.X_hat.data();
@@ -140,12 +146,7 @@ template <class T>
 void batchnorm_forward_share(const Tensor<T>& X, const Tensor<T>& gamma, const Tensor<T>& beta, T eps,
                              BatchNormCache<T>& cache, Tensor<T>& Y, const Share& share, T* exchange) {
   const Layout L = check_forward(X, gamma, beta, share.batch);  // the share's rows, the batch's N
-  if (Y.shape() != X.shape()) Y.resize(X.shape());
-  if (cache.X_hat.shape() != X.shape()) cache.X_hat.resize(X.shape());
-  cache.mean.assign(L.C, T(0));
-  cache.var.assign(L.C, T(0));
-  cache.inv_std.assign(L.C, T(0));
-  cache.batch_statistics = true;
+  start_training_pass(X, L, cache, Y);
   const std::size_t B = share.batch, C = L.C, first = share.first;
   const T N = T(B * L.HW);  // the whole batch's values per channel
   T* sums = exchange;       // row b, channel c at b·C + c
