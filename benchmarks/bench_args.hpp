@@ -3,11 +3,20 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <iostream>
 #include <string>
 
 namespace bench {
+
+/// The processor's model name from /proc/cpuinfo, which every benchmark prints with its results.
+inline std::string cpu_model() {
+  std::ifstream info("/proc/cpuinfo");
+  for (std::string line; std::getline(info, line);)
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown CPU";
+}
 
 /// A whole number in [1, limit] from an option's value into `out`; false (out untouched) for
 /// anything else, so that the caller can name the option and the value.

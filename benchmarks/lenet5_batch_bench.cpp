@@ -11,11 +11,11 @@
 // does not depend on the thread schedule.
 #include <cblas.h>
 
-#include <fstream>
 #include <iostream>
 #include <random>
 #include <string>
 
+#include "bench_args.hpp"
 #include "nn/apps/models.hpp"
 #include "nn/init.hpp"
 #include "nn/loss.hpp"
@@ -52,13 +52,7 @@ int main(int argc, char** argv) {
     net.backward(dZ);
     opt.step(params);
   }
-  std::string cpu = "unknown CPU";
-  std::ifstream info("/proc/cpuinfo");
-  for (std::string line; std::getline(info, line);)
-    if (line.rfind("model name", 0) == 0) {
-      cpu = line.substr(line.find(':') + 2);
-      break;
-    }
+  const std::string cpu = bench::cpu_model();
   std::cout << "lenet5 batch 64, " << batches << " training steps, " << nn::library_threads() << " threads, last loss "
             << loss << " (" << cpu << ", OpenBLAS " << openblas_get_corename() << ", unused here)\n";
   return 0;

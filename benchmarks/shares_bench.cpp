@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <random>
 #include <string>
@@ -27,13 +26,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string cpu_model() {
-  std::ifstream info("/proc/cpuinfo");
-  for (std::string line; std::getline(info, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown CPU";
-}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -71,7 +63,7 @@ int main(int argc, char** argv) {
     return 2;
   if (threads > 0) nn::set_library_threads(threads);
   const nn::SingleThreadedBlas blas_off;  // the layers' own threads only, as in training
-  std::cout << "bench_shares: " << cpu_model() << ", OpenBLAS " << openblas_get_corename() << " (unused here), "
+  std::cout << "bench_shares: " << bench::cpu_model() << ", OpenBLAS " << openblas_get_corename() << " (unused here), "
             << nn::library_threads() << " threads, batch 64, " << rounds << " rounds of " << steps
             << " steps, median step time\n";
   struct Case {

@@ -463,5 +463,7 @@ TEST_CASE("train_epoch and evaluate count the same on shares as on one copy", "[
   std::mt19937_64 order(9);
   const auto st = nn::train_epoch(net, frozen, ds, 64, order);  // 64 + 64 + 22 rows, on 2 shares each
   CHECK(st.accuracy == Approx(e2.accuracy));
-  CHECK(st.loss == Approx(e2.loss).epsilon(1e-5));
+  // the same parameters and the same bits per example: the two differ only in how each
+  // rounds its share losses to float (about 6e-8 relative each), so 1e-6 is ample
+  CHECK(st.loss == Approx(e2.loss).epsilon(1e-6));
 }
